@@ -1,0 +1,53 @@
+# Two commands do all the set-up: `make demo` and `make test` (see README.md).
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+DATA ?= $(CURDIR)/data
+
+export CA_DATA_DIR := $(abspath $(DATA))
+export DAGSTER_HOME := $(CA_DATA_DIR)/dagster
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export VIRTUAL_ENV := $(VENV)
+# llama-cpp-python compiles from source: a portable build, without the multimodal and server extras.
+export CMAKE_ARGS := -DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF
+# This machine's pip config names local mirrors that may not exist; pip says so once per package.
+QUIET_PIP := { grep -v '^WARNING: Location' || true; }
+
+DEMO_CONFIG := $(if $(FULL),,--config ca_assets/demo/run_config.yaml)
+
+.PHONY: help install demo ui test instance clean
+
+help:
+	@echo "make demo   build the whole asset graph on the embedded defaults and print what it made"
+	@echo "make test   run the test suite (all tiers)"
+	@echo "make ui     start the Dagster UI on http://127.0.0.1:3000 over the same data"
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.lock 2>&1 | $(QUIET_PIP)
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps -e . 2>&1 | $(QUIET_PIP)
+	touch $@
+
+install: $(VENV)/.installed
+
+instance:
+	mkdir -p $(DAGSTER_HOME)
+	cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+
+demo: install instance
+	$(BIN)/dg launch --assets '*' $(DEMO_CONFIG)
+	$(BIN)/python -m ca_assets.demo.summary
+
+ui: install instance
+	$(BIN)/dagster dev -h 127.0.0.1 -p 3000 -w workspace.yaml
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(DATA)

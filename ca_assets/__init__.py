@@ -1,0 +1,1 @@
+"""ca_assets: Dagster assets that build pluralistic, multilingual, multi-turn LLM preference datasets."""

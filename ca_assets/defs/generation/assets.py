@@ -1,0 +1,192 @@
+import time
+
+import dagster as dg
+import pandas as pd
+import pandera.pandas as pa
+from pydantic import Field
+
+from ca_assets.lib.checks import audit_check, schema_check, table_key
+from ca_assets.lib.duckdb import DuckDB
+from ca_assets.lib.generation import Generator, ResponseCache
+from ca_assets.lib.ids import stable_id
+from ca_assets.lib.samplers import POSITIONS, SAMPLERS, SamplingSettings, sample_set
+from ca_assets.lib.schemas import Candidates, CandidateSets, GenerationQuarantine
+from ca_assets.lib.tables import write_table
+
+MODEL_POOL = "model"  # one model-serving step at a time: it takes every core (or the GPU)
+TURN = 1
+PROGRESS_EVERY_SECONDS = 15
+
+
+class GenerationConfig(dg.Config):
+    samplers: list[str] = Field(default_factory=lambda: list(SAMPLERS), description="Samplers to run: nc, iid.")
+    prompts_per_language: int = Field(
+        default=0, description="Use the first N prompts (by id) of each language; 0 uses the whole bank."
+    )
+    max_words: int = Field(default=60, description="Length asked of each answer, in words.")
+    max_tokens: int = Field(default=160, description="Token budget per answer (an NC call gets 4x plus 64).")
+    temperature: float = Field(default=1.0, description="Sampling temperature; the paper's iid baseline uses 1.0.")
+    max_attempts: int = Field(default=3, description="Tries per answer before the set is quarantined.")
+    seed: int = Field(default=0, description="Base seed; per-request seeds derive from it and the prompt.")
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            table_key("candidate_sets"),
+            deps=[table_key("prompts")],
+            group_name="generation",
+            kinds={"duckdb", "llama_cpp"},
+            description="Grain: one row per (prompt, turn, sampler) with four usable answers. Carries model, "
+            "sampling parameters, seeds, prompt-template name/version/hash, tokens and generation time.",
+        ),
+        dg.AssetSpec(
+            table_key("candidates"),
+            deps=[table_key("prompts")],
+            group_name="generation",
+            kinds={"duckdb", "llama_cpp"},
+            description="Grain: one row per answer in a candidate set, at position a–d.",
+        ),
+        dg.AssetSpec(
+            table_key("generation_quarantine"),
+            deps=[table_key("prompts")],
+            group_name="generation",
+            kinds={"duckdb"},
+            description="Grain: one row per (prompt, turn, sampler) whose output stayed unusable after every "
+            "retry, with the last raw text and the reason.",
+        ),
+    ],
+    pool=MODEL_POOL,
+)
+def generation(
+    context: dg.AssetExecutionContext, config: GenerationConfig, duckdb: DuckDB, generator: Generator
+):
+    """Sample a candidate set of four answers per prompt and sampler (nc: one call, four divergent
+    answers under a JSON schema; iid: four independent samples). Responses are cached on disk by request,
+    so a rerun after a crash only sends what is missing."""
+    unknown = set(config.samplers) - set(SAMPLERS)
+    if unknown:
+        raise dg.Failure(f"unknown samplers {sorted(unknown)}; choose from {list(SAMPLERS)}")
+    with duckdb.connect(read_only=True) as con:
+        prompt_rows = con.sql("select prompt_id, lang, text from prompts order by lang, prompt_id").df()
+    if config.prompts_per_language:
+        prompt_rows = prompt_rows.groupby("lang", sort=True).head(config.prompts_per_language)
+
+    settings = SamplingSettings(
+        max_words=config.max_words,
+        max_tokens=config.max_tokens,
+        temperature=config.temperature,
+        max_attempts=config.max_attempts,
+        seed=config.seed,
+    )
+    cache = ResponseCache(duckdb.subdir("cache") / "generation")
+    jobs = [(row, sampler) for row in prompt_rows.itertuples(index=False) for sampler in config.samplers]
+    context.log.info(
+        f"generating {len(jobs)} candidate sets ({len(prompt_rows)} prompts x {config.samplers}) "
+        f"with {generator.backend}:{generator.model_name}"
+    )
+
+    sets, candidates, quarantine = [], [], []
+    totals = {"requests": 0, "cache_hits": 0, "retries": 0, "tokens_in": 0, "tokens_out": 0, "model_seconds": 0.0}
+    started = last_report = time.monotonic()
+    for done, (row, sampler) in enumerate(jobs, start=1):
+        outcome = sample_set(generator, cache, sampler, row.prompt_id, row.lang, row.text, settings)
+        totals["requests"] += outcome.requests
+        totals["cache_hits"] += outcome.cache_hits
+        totals["retries"] += outcome.retries
+        totals["tokens_in"] += outcome.tokens_in
+        totals["tokens_out"] += outcome.tokens_out
+        if outcome.requests > outcome.cache_hits:
+            totals["model_seconds"] += outcome.seconds
+        if outcome.answers is None:
+            quarantine.append(
+                {
+                    "prompt_id": row.prompt_id,
+                    "turn": TURN,
+                    "sampler": sampler,
+                    "reason": outcome.reason,
+                    "raw_text": outcome.raw,
+                    "attempts": outcome.attempts,
+                }
+            )
+        else:
+            set_id = stable_id("set", row.prompt_id, TURN, sampler)
+            template = outcome.template
+            sets.append(
+                {
+                    "set_id": set_id,
+                    "prompt_id": row.prompt_id,
+                    "lang": row.lang,
+                    "turn": TURN,
+                    "sampler": sampler,
+                    "backend": generator.backend,
+                    "model": generator.model_name,
+                    "template_name": template.name,
+                    "template_version": template.version,
+                    "template_sha": template.sha,
+                    "temperature": settings.temperature,
+                    "max_tokens": settings.max_tokens,
+                    "seeds": outcome.seeds,
+                    "attempts": outcome.attempts,
+                    "tokens_in": outcome.tokens_in,
+                    "tokens_out": outcome.tokens_out,
+                    "generation_seconds": outcome.seconds,
+                }
+            )
+            for position, text in zip(POSITIONS, outcome.answers):
+                candidates.append(
+                    {
+                        "candidate_id": stable_id("candidate", set_id, position),
+                        "set_id": set_id,
+                        "position": position,
+                        "text": text,
+                    }
+                )
+        now = time.monotonic()
+        if now - last_report >= PROGRESS_EVERY_SECONDS or done == len(jobs):
+            elapsed = now - started
+            eta = elapsed / done * (len(jobs) - done)
+            context.log.info(
+                f"{done}/{len(jobs)} sets, {len(quarantine)} quarantined, {totals['cache_hits']} cache hits, "
+                f"{elapsed:.0f}s elapsed, ~{eta:.0f}s left"
+            )
+            last_report = now
+
+    throughput = totals["tokens_out"] / totals["model_seconds"] if totals["model_seconds"] else 0.0
+    run_metadata = {
+        "requested_sets": len(jobs),
+        "kept_sets": len(sets),
+        "quarantined_sets": len(quarantine),
+        **{key: round(value, 2) if isinstance(value, float) else value for key, value in totals.items()},
+        "tokens_per_second": round(throughput, 1),
+        "backend": generator.backend,
+        "model": generator.model_name,
+        "sampling": dg.MetadataValue.json(
+            {"max_words": settings.max_words, "max_tokens": settings.max_tokens,
+             "temperature": settings.temperature, "max_attempts": settings.max_attempts, "seed": settings.seed}
+        ),
+    }
+    yield write_table(duckdb, "candidate_sets", {"set_rows": _frame(sets, CandidateSets)}, **run_metadata)
+    yield write_table(duckdb, "candidates", {"candidate_rows": _frame(candidates, Candidates)})
+    yield write_table(
+        duckdb, "generation_quarantine", {"quarantine_rows": _frame(quarantine, GenerationQuarantine)},
+        reasons=dg.MetadataValue.json(pd.Series([q["reason"] for q in quarantine]).value_counts().to_dict()),
+    )
+
+
+def _frame(rows: list[dict], model: type[pa.DataFrameModel]) -> pd.DataFrame:
+    """A frame with the table's columns even when there are no rows, so the SQL still binds."""
+    return pd.DataFrame(rows, columns=list(model.to_schema().columns))
+
+
+generation_checks = [
+    schema_check("candidate_sets", CandidateSets),
+    schema_check("candidates", Candidates),
+    schema_check("generation_quarantine", GenerationQuarantine),
+    audit_check(
+        "candidate_sets",
+        "generation_reconciles",
+        "Every requested (prompt, turn, sampler) is either a kept set or a quarantined one, exactly once.",
+    ),
+    audit_check("candidates", "candidates_four_per_set", "Every candidate set has exactly one answer at a, b, c, d."),
+]

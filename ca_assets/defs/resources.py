@@ -1,0 +1,17 @@
+"""Resources shared by every stage, registered once (tests swap them by key), and the executor."""
+
+import dagster as dg
+
+from ca_assets.lib.duckdb import DuckDB
+from ca_assets.lib.embeddings import Embedder
+from ca_assets.lib.generation import Generator
+
+
+@dg.definitions
+def resources() -> dg.Definitions:
+    return dg.Definitions(
+        resources={"duckdb": DuckDB(), "generator": Generator(), "embedder": Embedder()},
+        # One process per run: the multiprocess executor pays ~6 s of imports per step (x 25 steps), and
+        # the graph is a chain around one DuckDB writer, so parallel steps would only queue on its lock.
+        executor=dg.in_process_executor,
+    )

@@ -1,0 +1,1 @@
+"""Shared code used by every stage: storage, SQL and template loaders, checks, model backends."""

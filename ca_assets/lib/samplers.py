@@ -1,0 +1,156 @@
+"""Samplers: how one prompt becomes a candidate set of four answers.
+
+- `nc` (negatively-correlated): ONE call asks for four responses that hold different values, forced into
+  shape by a JSON schema (the Community Alignment paper's method).
+- `iid`: four independent samples at temperature 1, the paper's baseline.
+
+Malformed output is retried with a new seed up to `max_attempts`, then the set is quarantined with the raw
+text and the reason, so requested sets = kept sets + quarantined sets.
+"""
+
+import json
+from dataclasses import dataclass, field
+
+from ca_assets.lib.generation import ChatRequest, Generator, ResponseCache
+from ca_assets.lib.ids import stable_seed
+from ca_assets.lib.templates import Template, load_template
+
+SAMPLERS = ("nc", "iid")
+POSITIONS = ("a", "b", "c", "d")
+TEMPLATE_VERSION = 1
+MIN_ANSWER_CHARS = 20
+
+
+class MalformedOutput(ValueError):
+    """A model output that cannot become candidates; `reason` is a short code stored in quarantine."""
+
+    def __init__(self, reason: str, detail: str = ""):
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class SamplingSettings:
+    max_words: int
+    max_tokens: int  # per answer; an NC call gets four times this plus room for the JSON
+    temperature: float = 1.0
+    max_attempts: int = 3
+    seed: int = 0
+
+
+@dataclass
+class SetOutcome:
+    """What sampling one (prompt, sampler) produced: four answers, or a quarantine reason and raw text."""
+
+    answers: list[str] | None
+    template: Template
+    reason: str | None = None
+    raw: str | None = None
+    requests: int = 0
+    cache_hits: int = 0
+    attempts: int = 0
+    retries: int = 0
+    tokens_in: int = 0
+    tokens_out: int = 0
+    seconds: float = 0.0
+    seeds: list[int] = field(default_factory=list)
+
+
+def nc_schema(max_chars: int) -> dict:
+    """JSON schema for an NC answer: exactly four non-empty strings."""
+    # minLength keeps the toy default model from filling the slots with "..." or single characters.
+    answer = {"type": "string", "minLength": MIN_ANSWER_CHARS, "maxLength": max_chars}
+    return {
+        "type": "object",
+        "properties": {"responses": {"type": "array", "items": answer, "minItems": 4, "maxItems": 4}},
+        "required": ["responses"],
+    }
+
+
+def clean_answer(text: str) -> str:
+    answer = text.strip()
+    if not answer:
+        raise MalformedOutput("empty_response")
+    return answer
+
+
+def parse_nc(text: str) -> list[str]:
+    """Four distinct non-empty answers from an NC call's JSON, or MalformedOutput."""
+    try:
+        payload = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise MalformedOutput("not_json", str(error)) from None
+    answers = payload.get("responses") if isinstance(payload, dict) else None
+    if not isinstance(answers, list) or not all(isinstance(a, str) for a in answers):
+        raise MalformedOutput("no_responses_list")
+    if len(answers) != len(POSITIONS):
+        raise MalformedOutput("wrong_count", f"{len(answers)} responses")
+    cleaned = [clean_answer(a) for a in answers]
+    if len({a.casefold() for a in cleaned}) != len(cleaned):
+        raise MalformedOutput("duplicate_responses")
+    return cleaned
+
+
+def _messages(template: Template, settings: SamplingSettings, prompt_text: str) -> tuple[tuple[str, str], ...]:
+    return (("system", template.render(max_words=settings.max_words)), ("user", prompt_text))
+
+
+def sample_set(
+    generator: Generator,
+    cache: ResponseCache,
+    sampler: str,
+    prompt_id: str,
+    lang: str,
+    prompt_text: str,
+    settings: SamplingSettings,
+) -> SetOutcome:
+    if sampler not in SAMPLERS:
+        raise ValueError(f"unknown sampler {sampler!r}; choose from {SAMPLERS}")
+    template = load_template(sampler, TEMPLATE_VERSION, lang)
+    messages = _messages(template, settings, prompt_text)
+    outcome = SetOutcome(answers=None, template=template)
+    tag = f"{template.name}.v{template.version}.{lang}+{template.sha}"
+
+    def ask(seed: int, max_tokens: int, temperature: float, schema: dict | None) -> str:
+        request = ChatRequest(messages, temperature, max_tokens, seed, tag, schema)
+        completion = generator.complete(request, cache)
+        outcome.requests += 1
+        outcome.cache_hits += completion.cached
+        outcome.tokens_in += completion.tokens_in
+        outcome.tokens_out += completion.tokens_out
+        outcome.seconds += completion.seconds
+        outcome.seeds.append(seed)
+        return completion.text
+
+    if sampler == "nc":
+        schema = nc_schema(max_chars=settings.max_words * 12)
+        for attempt in range(settings.max_attempts):
+            outcome.attempts = attempt + 1
+            outcome.retries += attempt > 0
+            seed = stable_seed(prompt_id, sampler, settings.seed, attempt)
+            raw = ask(seed, settings.max_tokens * 4 + 64, settings.temperature, schema)
+            try:
+                outcome.answers = parse_nc(raw)
+                return outcome
+            except MalformedOutput as error:
+                outcome.reason, outcome.raw = error.reason, raw
+        return outcome
+
+    answers: list[str] = []
+    for position in POSITIONS:
+        for attempt in range(settings.max_attempts):
+            outcome.attempts += 1
+            outcome.retries += attempt > 0
+            seed = stable_seed(prompt_id, sampler, settings.seed, position, attempt)
+            raw = ask(seed, settings.max_tokens, settings.temperature, None)
+            try:
+                answer = clean_answer(raw)
+            except MalformedOutput as error:
+                outcome.reason, outcome.raw = error.reason, raw
+                continue
+            answers.append(answer)
+            break
+        else:
+            return outcome  # one position never produced an answer: quarantine the set
+    outcome.answers, outcome.reason, outcome.raw = answers, None, None
+    return outcome

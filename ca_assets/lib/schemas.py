@@ -1,0 +1,155 @@
+"""Pandera models, one per table, named in PascalCase after the table. Each becomes a blocking asset check."""
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from ca_assets.lib.samplers import POSITIONS, SAMPLERS
+from ca_assets.lib.simulation import COUNTRIES
+from ca_assets.lib.trl import trl_row_problems
+from ca_assets.lib.values import POLES
+
+LANGS = ("en", "fr", "it", "pt", "hi")
+ID = {"str_length": {"min_value": 8, "max_value": 64}}
+
+
+class Prompts(pa.DataFrameModel):
+    prompt_id: Series[str] = pa.Field(unique=True, **ID)
+    lang: Series[str] = pa.Field(isin=LANGS)
+    topic: Series[str]
+    text: Series[str] = pa.Field(str_length={"min_value": 1})
+    source: Series[str]
+    detected_lang: Series[str]
+
+
+class CandidateSets(pa.DataFrameModel):
+    set_id: Series[str] = pa.Field(unique=True, **ID)
+    prompt_id: Series[str] = pa.Field(**ID)
+    lang: Series[str] = pa.Field(isin=LANGS)
+    turn: Series[int] = pa.Field(ge=1, le=4)
+    sampler: Series[str] = pa.Field(isin=SAMPLERS)
+    backend: Series[str]
+    model: Series[str]
+    template_name: Series[str]
+    template_version: Series[int] = pa.Field(ge=1)
+    template_sha: Series[str] = pa.Field(str_length={"min_value": 12, "max_value": 12})
+    temperature: Series[float] = pa.Field(ge=0)
+    max_tokens: Series[int] = pa.Field(ge=1)
+    seeds: Series[object]
+    attempts: Series[int] = pa.Field(ge=1)
+    tokens_in: Series[int] = pa.Field(ge=0)
+    tokens_out: Series[int] = pa.Field(ge=0)
+    generation_seconds: Series[float] = pa.Field(ge=0)
+
+    class Config:
+        unique = ["prompt_id", "turn", "sampler"]
+
+
+class Candidates(pa.DataFrameModel):
+    candidate_id: Series[str] = pa.Field(unique=True, **ID)
+    set_id: Series[str] = pa.Field(**ID)
+    position: Series[str] = pa.Field(isin=POSITIONS)
+    text: Series[str] = pa.Field(str_length={"min_value": 1})
+
+    class Config:
+        unique = ["set_id", "position"]
+
+
+class GenerationQuarantine(pa.DataFrameModel):
+    prompt_id: Series[str] = pa.Field(**ID)
+    turn: Series[int] = pa.Field(ge=1, le=4)
+    sampler: Series[str] = pa.Field(isin=SAMPLERS)
+    reason: Series[str] = pa.Field(str_length={"min_value": 1})
+    raw_text: Series[str] = pa.Field(nullable=True)
+    attempts: Series[int] = pa.Field(ge=1)
+
+
+class CandidateEmbeddings(pa.DataFrameModel):
+    candidate_id: Series[str] = pa.Field(unique=True, **ID)
+    model: Series[str]
+    dim: Series[int] = pa.Field(gt=0)
+    embedding: Series[object]
+
+    @pa.dataframe_check
+    def embedding_has_dim(cls, frame) -> Series[bool]:
+        return frame["embedding"].map(len) == frame["dim"]
+
+
+class CandidateValues(pa.DataFrameModel):
+    candidate_id: Series[str] = pa.Field(unique=True, **ID)
+    judge: Series[str]
+    trad_secular: Series[float]
+    surv_self: Series[float]
+    pole: Series[str] = pa.Field(isin=POLES)
+
+
+class SetDiversity(pa.DataFrameModel):
+    set_id: Series[str] = pa.Field(unique=True, **ID)
+    sampler: Series[str] = pa.Field(isin=SAMPLERS)
+    lang: Series[str] = pa.Field(isin=LANGS)
+    mean_pairwise_distance: Series[float] = pa.Field(ge=0, le=2)
+    min_pairwise_distance: Series[float] = pa.Field(ge=0, le=2)
+    poles_covered: Series[int] = pa.Field(ge=1, le=4)
+
+
+class Annotators(pa.DataFrameModel):
+    annotator_id: Series[str] = pa.Field(unique=True)
+    country: Series[str] = pa.Field(isin=[c.name for c in COUNTRIES])
+    assigned_lang: Series[str] = pa.Field(isin=LANGS)
+    source: Series[str] = pa.Field(isin=["simulated", "human"])
+    ideal_trad_secular: Series[float] = pa.Field(nullable=True)
+    ideal_surv_self: Series[float] = pa.Field(nullable=True)
+    position_bias: Series[float] = pa.Field(nullable=True)
+    sharpness: Series[float] = pa.Field(nullable=True, gt=0)
+
+
+class Annotations(pa.DataFrameModel):
+    annotation_id: Series[str] = pa.Field(unique=True, **ID)
+    annotator_id: Series[str]
+    set_id: Series[str] = pa.Field(**ID)
+    chosen_position: Series[str] = pa.Field(isin=POSITIONS)
+    source: Series[str] = pa.Field(isin=["simulated", "human"])
+    explanation: Series[str] = pa.Field(nullable=True)
+
+    class Config:
+        unique = ["annotator_id", "set_id"]
+
+
+class Comparisons(pa.DataFrameModel):
+    comparison_id: Series[str] = pa.Field(unique=True, **ID)
+    annotation_id: Series[str] = pa.Field(**ID)
+    set_id: Series[str] = pa.Field(**ID)
+    prompt_id: Series[str] = pa.Field(**ID)
+    lang: Series[str] = pa.Field(isin=LANGS)
+    turn: Series[int] = pa.Field(ge=1, le=4)
+    sampler: Series[str] = pa.Field(isin=SAMPLERS)
+    model: Series[str]
+    annotator_id: Series[str]
+    country: Series[str]
+    source: Series[str] = pa.Field(isin=["simulated", "human"])
+    prompt_text: Series[str] = pa.Field(str_length={"min_value": 1})
+    chosen_position: Series[str] = pa.Field(isin=POSITIONS)
+    rejected_position: Series[str] = pa.Field(isin=POSITIONS)
+    chosen_text: Series[str] = pa.Field(str_length={"min_value": 1})
+    rejected_text: Series[str] = pa.Field(str_length={"min_value": 1})
+    explanation: Series[str] = pa.Field(nullable=True)
+
+    @pa.dataframe_check
+    def chosen_differs_from_rejected(cls, frame) -> Series[bool]:
+        return frame["chosen_position"] != frame["rejected_position"]
+
+
+class TrlPreferences(pa.DataFrameModel):
+    """The TRL export read back with pandas: message lists arrive as arrays of dicts."""
+
+    prompt: Series[object]
+    chosen: Series[object]
+    rejected: Series[object]
+    comparison_id: Series[str] = pa.Field(unique=True)
+
+    @pa.dataframe_check
+    def trl_conversational_shape(cls, frame) -> Series[bool]:
+        return pd.Series(
+            [not trl_row_problems(p, c, r) for p, c, r in zip(frame["prompt"], frame["chosen"], frame["rejected"])],
+            index=frame.index,
+        )

@@ -1,0 +1,23 @@
+"""Write one table from registered inputs with its sql/<table>.sql, and report standard metadata."""
+
+from typing import Any
+
+import dagster as dg
+
+from ca_assets.lib.checks import table_key
+from ca_assets.lib.duckdb import DuckDB
+from ca_assets.lib.metadata import table_metadata
+from ca_assets.lib.sql import load_sql
+
+
+def write_table(duckdb: DuckDB, table: str, inputs: dict[str, Any] | None = None, **extra: Any) -> dg.MaterializeResult:
+    """Run sql/<table>.sql (a `create or replace table`, so a rerun replaces rather than duplicates) with
+    `inputs` (pandas frames or Arrow tables) registered as views, in one transaction."""
+    with duckdb.connect() as con:
+        con.begin()
+        for name, frame in (inputs or {}).items():
+            con.register(name, frame)
+        con.execute(load_sql(table))
+        con.commit()
+        metadata = table_metadata(con, table, **extra)
+    return dg.MaterializeResult(asset_key=table_key(table), metadata=metadata)

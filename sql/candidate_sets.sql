@@ -1,0 +1,27 @@
+-- candidate_sets: one row per (prompt, turn, sampler) that produced four usable answers.
+-- Input: `set_rows` registered from Python after generation; sets that failed are in generation_quarantine.
+create or replace table candidate_sets as
+with final as (
+    select
+        set_id::varchar as set_id,
+        prompt_id::varchar as prompt_id,
+        lang::varchar as lang,
+        turn::bigint as turn,
+        sampler::varchar as sampler,
+        backend::varchar as backend,
+        model::varchar as model,
+        template_name::varchar as template_name,
+        template_version::bigint as template_version,
+        template_sha::varchar as template_sha,
+        temperature::double as temperature,
+        max_tokens::bigint as max_tokens,
+        seeds::bigint[] as seeds,
+        attempts::bigint as attempts,
+        tokens_in::bigint as tokens_in,
+        tokens_out::bigint as tokens_out,
+        generation_seconds::double as generation_seconds
+    from set_rows
+)
+
+select * from final
+order by set_id

@@ -1,0 +1,46 @@
+-- comparisons: one row per (annotation, rejected candidate): each best-of-4 choice expands to three
+-- (chosen, rejected) pairs, with the prompt, the annotator's cohort and the sampler kept.
+create or replace table comparisons as
+with chosen as (
+    select
+        an.annotation_id,
+        an.annotator_id,
+        an.set_id,
+        an.source,
+        an.explanation,
+        an.chosen_position,
+        c.text as chosen_text
+    from annotations as an
+    inner join candidates as c
+        on c.set_id = an.set_id and c.position = an.chosen_position
+),
+
+final as (
+    select
+        sha256(ch.annotation_id || ':' || r.position)[:16] as comparison_id,
+        ch.annotation_id,
+        ch.set_id,
+        s.prompt_id,
+        s.lang,
+        s.turn,
+        s.sampler,
+        s.model,
+        ch.annotator_id,
+        a.country,
+        ch.source,
+        p.text as prompt_text,
+        ch.chosen_position,
+        r.position as rejected_position,
+        ch.chosen_text,
+        r.text as rejected_text,
+        ch.explanation
+    from chosen as ch
+    inner join candidates as r
+        on r.set_id = ch.set_id and r.position <> ch.chosen_position
+    inner join candidate_sets as s on s.set_id = ch.set_id
+    inner join prompts as p on p.prompt_id = s.prompt_id
+    inner join annotators as a on a.annotator_id = ch.annotator_id
+)
+
+select * from final
+order by annotation_id, rejected_position

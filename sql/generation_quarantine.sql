@@ -1,0 +1,16 @@
+-- generation_quarantine: one row per (prompt, turn, sampler) whose output stayed unusable after every
+-- retry, with the last raw model text and the reason. Requested sets = candidate_sets + these rows.
+create or replace table generation_quarantine as
+with final as (
+    select
+        prompt_id::varchar as prompt_id,
+        turn::bigint as turn,
+        sampler::varchar as sampler,
+        reason::varchar as reason,
+        raw_text::varchar as raw_text,
+        attempts::bigint as attempts
+    from quarantine_rows
+)
+
+select * from final
+order by prompt_id, turn, sampler

@@ -1,0 +1,54 @@
+-- set_diversity: one row per candidate set: how far apart its four answers are (cosine distance of
+-- their embeddings, mean and minimum over the 6 pairs) and how many IW poles they cover.
+create or replace table set_diversity as
+with embedded as (
+    select
+        c.set_id,
+        c.position,
+        e.embedding
+    from candidates as c
+    inner join candidate_embeddings as e using (candidate_id)
+),
+
+pairs as (
+    select
+        a.set_id,
+        1 - list_cosine_similarity(a.embedding, b.embedding) as distance
+    from embedded as a
+    inner join embedded as b
+        on a.set_id = b.set_id and a.position < b.position
+),
+
+distances as (
+    select
+        set_id,
+        avg(distance) as mean_pairwise_distance,
+        min(distance) as min_pairwise_distance
+    from pairs
+    group by set_id
+),
+
+poles as (
+    select
+        c.set_id,
+        count(distinct v.pole) as poles_covered
+    from candidates as c
+    inner join candidate_values as v using (candidate_id)
+    group by c.set_id
+),
+
+final as (
+    select
+        s.set_id,
+        s.sampler,
+        s.lang,
+        greatest(d.mean_pairwise_distance, 0)::double as mean_pairwise_distance,
+        greatest(d.min_pairwise_distance, 0)::double as min_pairwise_distance,
+        p.poles_covered::bigint as poles_covered
+    from candidate_sets as s
+    inner join distances as d using (set_id)
+    inner join poles as p using (set_id)
+)
+
+select * from final
+order by set_id

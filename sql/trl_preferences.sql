@@ -1,0 +1,19 @@
+-- trl_preferences: one row per comparison in TRL's conversational preference format:
+-- prompt = list of {role, content} messages ending with the user turn; chosen / rejected = a list holding
+-- one assistant message each. Extra columns keep the lineage back to comparisons.
+with final as (
+    select
+        [{'role': 'user', 'content': prompt_text}] as prompt,
+        [{'role': 'assistant', 'content': chosen_text}] as chosen,
+        [{'role': 'assistant', 'content': rejected_text}] as rejected,
+        comparison_id,
+        prompt_id,
+        lang,
+        sampler,
+        country,
+        annotator_id
+    from comparisons
+)
+
+select * from final
+order by comparison_id
