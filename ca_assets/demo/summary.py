@@ -35,7 +35,7 @@ def main() -> None:
     print("\nexports")
     for path in sorted((store.root / "exports").glob("*")):
         print(f"  {path}")
-    print(f"\nquery it: duckdb -readonly {store.database_path}\n")
+    print(f"\nquery it read-only: duckdb.connect({str(store.database_path)!r}, read_only=True)\n")
 
 
 if __name__ == "__main__":

@@ -53,6 +53,8 @@ class SetOutcome:
     tokens_in: int = 0
     tokens_out: int = 0
     seconds: float = 0.0
+    fresh_seconds: float = 0.0  # time spent on requests the cache did not answer: the model's real speed
+    fresh_tokens_out: int = 0
     seeds: list[int] = field(default_factory=list)
 
 
@@ -119,6 +121,9 @@ def sample_set(
         outcome.tokens_in += completion.tokens_in
         outcome.tokens_out += completion.tokens_out
         outcome.seconds += completion.seconds
+        if not completion.cached:
+            outcome.fresh_seconds += completion.seconds
+            outcome.fresh_tokens_out += completion.tokens_out
         outcome.seeds.append(seed)
         return completion.text
 
@@ -131,6 +136,7 @@ def sample_set(
             raw = ask(seed, settings.max_tokens * 4 + 64, settings.temperature, schema)
             try:
                 outcome.answers = parse_nc(raw)
+                outcome.reason = outcome.raw = None
                 return outcome
             except MalformedOutput as error:
                 outcome.reason, outcome.raw = error.reason, raw
@@ -145,6 +151,9 @@ def sample_set(
             raw = ask(seed, settings.max_tokens, settings.temperature, None)
             try:
                 answer = clean_answer(raw)
+                if answer.casefold() in {a.casefold() for a in answers}:
+                    # A repeated answer gives annotators no choice and TRL a pair with chosen == rejected.
+                    raise MalformedOutput("duplicate_responses")
             except MalformedOutput as error:
                 outcome.reason, outcome.raw = error.reason, raw
                 continue

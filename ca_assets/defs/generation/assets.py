@@ -87,7 +87,8 @@ def generation(
     )
 
     sets, candidates, quarantine = [], [], []
-    totals = {"requests": 0, "cache_hits": 0, "retries": 0, "tokens_in": 0, "tokens_out": 0, "model_seconds": 0.0}
+    totals = {key: 0 for key in ("requests", "cache_hits", "retries", "tokens_in", "tokens_out", "fresh_tokens_out")}
+    totals["model_seconds"] = 0.0
     started = last_report = time.monotonic()
     for done, (row, sampler) in enumerate(jobs, start=1):
         outcome = sample_set(generator, cache, sampler, row.prompt_id, row.lang, row.text, settings)
@@ -96,8 +97,8 @@ def generation(
         totals["retries"] += outcome.retries
         totals["tokens_in"] += outcome.tokens_in
         totals["tokens_out"] += outcome.tokens_out
-        if outcome.requests > outcome.cache_hits:
-            totals["model_seconds"] += outcome.seconds
+        totals["fresh_tokens_out"] += outcome.fresh_tokens_out
+        totals["model_seconds"] += outcome.fresh_seconds
         if outcome.answers is None:
             quarantine.append(
                 {
@@ -152,7 +153,9 @@ def generation(
             )
             last_report = now
 
-    throughput = totals["tokens_out"] / totals["model_seconds"] if totals["model_seconds"] else 0.0
+    # Speed of the requests actually sent this run (cache hits cost nothing and would inflate it).
+    fresh_tokens_out = totals.pop("fresh_tokens_out")
+    throughput = fresh_tokens_out / totals["model_seconds"] if totals["model_seconds"] else 0.0
     run_metadata = {
         "requested_sets": len(jobs),
         "kept_sets": len(sets),

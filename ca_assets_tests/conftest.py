@@ -1,0 +1,15 @@
+import os
+
+import pytest
+
+# Models load by path; a hub lookup would hang ~75 s before failing on this network.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from ca_assets.lib.duckdb import DuckDB  # noqa: E402
+
+
+@pytest.fixture
+def duckdb(tmp_path) -> DuckDB:
+    """A DuckDB resource on a fresh data directory."""
+    return DuckDB(data_dir=str(tmp_path / "data"))

@@ -1,0 +1,47 @@
+"""The code location loads: through Python, and through `dg check defs` as a user would run it."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ca_assets.definitions import defs
+
+ROOT = Path(__file__).resolve().parents[1]
+DG = Path(sys.executable).with_name("dg")
+
+EXPECTED_TABLES = {
+    "prompts", "candidate_sets", "candidates", "generation_quarantine", "candidate_embeddings",
+    "candidate_values", "set_diversity", "annotators", "annotations", "comparisons",
+}
+
+
+def _repository():
+    return defs().get_repository_def()
+
+
+def test_every_table_is_an_asset_with_a_docstring_group_and_blocking_schema_check():
+    repo = _repository()
+    graph = repo.asset_graph
+    keys = {key for key in graph.get_all_asset_keys()}
+    assert {dg_key.path[-1] for dg_key in keys if dg_key.path[0] == "main"} == EXPECTED_TABLES
+    checks = {(check.asset_key, check.name) for check in graph.asset_check_keys}
+    for key in keys:
+        node = graph.get(key)
+        assert node.description and "Grain" in node.description, key
+        assert node.group_name != "default", key
+        assert (key, "matches_schema") in checks, key
+    for check_key in graph.asset_check_keys:
+        spec = graph.get_check_spec(check_key)
+        if check_key.name == "matches_schema":
+            assert spec.blocking, check_key
+
+
+@pytest.mark.slow
+def test_dg_check_defs_passes():
+    env = {**os.environ, "VIRTUAL_ENV": str(Path(sys.executable).parents[1])}
+    done = subprocess.run([str(DG), "check", "defs"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "All definitions loaded successfully" in done.stdout + done.stderr

@@ -1,0 +1,40 @@
+import numpy as np
+
+from ca_assets.lib.ids import stable_id, stable_seed
+from ca_assets.lib.simulation import COUNTRIES, choose, simulate_annotators
+
+POINTS = np.array([[-2.0, -2.0], [2.0, 2.0], [-2.0, 2.0], [2.0, -2.0]])
+
+
+def _shares(ideal, bias=0.0, sharpness=1.0, draws=2000):
+    rng = np.random.default_rng(0)
+    picks = [choose(ideal, POINTS, bias, sharpness, rng) for _ in range(draws)]
+    return np.bincount(picks, minlength=4) / draws
+
+
+def test_annotator_mostly_chooses_the_candidate_nearest_their_values():
+    shares = _shares((1.8, 1.9))
+    assert shares.argmax() == 1 and shares[1] > 0.9
+
+
+def test_position_bias_raises_the_share_of_position_a():
+    # Two equidistant candidates (a and b) from an ideal at the origin: bias alone separates them.
+    assert _shares((0.0, 0.0), bias=1.0)[0] > _shares((0.0, 0.0), bias=0.0)[0] + 0.1
+
+
+def test_sharper_annotators_are_more_consistent():
+    assert _shares((1.0, 1.0), sharpness=0.05)[1] < _shares((1.0, 1.0), sharpness=2.0)[1]
+
+
+def test_simulated_annotators_are_reproducible_and_cover_every_country():
+    first, again = simulate_annotators(3, seed=7), simulate_annotators(3, seed=7)
+    assert first == again
+    assert {row["country"] for row in first} == {c.name for c in COUNTRIES}
+    assert len({row["annotator_id"] for row in first}) == 15
+    assert simulate_annotators(3, seed=8)[0]["annotator_id"] != first[0]["annotator_id"]
+
+
+def test_stable_ids_separate_parts():
+    assert stable_id("a", "bc") != stable_id("ab", "c")
+    assert stable_id("x", 1) == stable_id("x", 1)
+    assert 0 <= stable_seed("x") < 2**31
