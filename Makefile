@@ -43,8 +43,11 @@ demo: install instance
 	$(BIN)/dg launch --assets '*' $(DEMO_CONFIG)
 	$(BIN)/python -m ca_assets.demo.summary
 
+# A shell started in the background ignores SIGINT, and `dagster dev` inherits that and then ignores both
+# SIGINT and SIGTERM: restore the default handler before exec so Ctrl-C and `kill` stop it.
 ui: install instance
-	$(BIN)/dagster dev -h 127.0.0.1 -p 3000 -w workspace.yaml
+	$(BIN)/python -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' \
+		$(BIN)/dagster dev -h 127.0.0.1 -p 3000 -w workspace.yaml
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
