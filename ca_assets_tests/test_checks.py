@@ -27,7 +27,7 @@ def _audit(duckdb, name, **tables) -> pd.DataFrame:
     with duckdb.connect() as con:
         for table, frame in tables.items():
             con.from_df(frame).create(table)
-        return con.sql(load_sql(f"checks/{name}")).df()
+        return con.sql(load_sql("checks", name)).df()
 
 
 def test_generation_reconciles_finds_requests_with_no_or_two_outcomes(duckdb):

@@ -31,7 +31,7 @@ def main() -> None:
                 count = "missing"
             print(f"  {table:<24} {count}")
         print("\nmean candidate-set diversity per sampler (cosine distance of the four answers' embeddings)")
-        print(con.sql(load_sql("reports/diversity_by_sampler")).df().to_string(index=False))
+        print(con.sql(load_sql("reports", "diversity_by_sampler")).df().to_string(index=False))
     print("\nexports")
     for path in sorted((store.root / "exports").glob("*")):
         print(f"  {path}")

@@ -72,7 +72,7 @@ def audit_check(
     )
     def _check(duckdb: DuckDB) -> dg.AssetCheckResult:
         with duckdb.connect(read_only=True) as con:
-            offending = con.sql(load_sql(f"checks/{audit}")).df()
+            offending = con.sql(load_sql("checks", audit)).df()
         metadata = {"offending_rows": len(offending)}
         if len(offending):
             metadata["examples"] = dg.MetadataValue.md(

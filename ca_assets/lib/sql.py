@@ -6,6 +6,6 @@ from ca_assets.lib.paths import SQL_DIR, project_file
 
 
 @cache
-def load_sql(name: str) -> str:
-    """The text of sql/<name>.sql (name may contain a sub-folder, e.g. 'checks/candidates_four_per_set')."""
-    return project_file(SQL_DIR, f"{name}.sql").read_text(encoding="utf-8")
+def load_sql(*parts: str) -> str:
+    """The text of sql/<parts...>.sql, e.g. load_sql("comparisons") or load_sql("checks", "generation_reconciles")."""
+    return project_file(SQL_DIR, "/".join(parts) + ".sql").read_text(encoding="utf-8")

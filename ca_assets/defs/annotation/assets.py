@@ -50,8 +50,8 @@ def annotations(config: AnnotationsConfig, duckdb: DuckDB) -> dg.MaterializeResu
     Simulated annotators see every set in their assigned language and choose with a noisy value-based
     utility (closer to their ideal point is better) plus position bias."""
     with duckdb.connect(read_only=True) as con:
-        people = con.sql("select * from annotators where source = 'simulated' order by annotator_id").df()
-        options = con.sql(load_sql("annotation_options")).df()
+        people = con.sql(load_sql("queries", "simulated_annotators")).df()
+        options = con.sql(load_sql("queries", "annotation_options")).df()
     rows = []
     for set_id, group in options.groupby("set_id", sort=True):
         group = group.sort_values("position")

@@ -38,7 +38,7 @@ def trl_preferences(duckdb: DuckDB) -> dg.MaterializeResult:
     `chosen`, `rejected`), written to <data>/exports/trl_preferences.parquet for DPOTrainer/RewardTrainer."""
     path = trl_path(duckdb)
     with duckdb.connect(read_only=True) as con:
-        table = con.sql(load_sql(TRL_EXPORT)).to_arrow_table()
+        table = con.sql(load_sql("exports", TRL_EXPORT)).to_arrow_table()
     tmp = path.with_suffix(".parquet.tmp")
     pq.write_table(table, tmp)
     os.replace(tmp, path)  # readers never see a half-written file

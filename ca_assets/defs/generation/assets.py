@@ -11,6 +11,7 @@ from ca_assets.lib.generation import Generator, ResponseCache
 from ca_assets.lib.ids import stable_id
 from ca_assets.lib.samplers import POSITIONS, SAMPLERS, SamplingSettings, sample_set
 from ca_assets.lib.schemas import Candidates, CandidateSets, GenerationQuarantine
+from ca_assets.lib.sql import load_sql
 from ca_assets.lib.tables import write_table
 
 MODEL_POOL = "model"  # one model-serving step at a time: it takes every core (or the GPU)
@@ -68,7 +69,7 @@ def generation(
     if unknown:
         raise dg.Failure(f"unknown samplers {sorted(unknown)}; choose from {list(SAMPLERS)}")
     with duckdb.connect(read_only=True) as con:
-        prompt_rows = con.sql("select prompt_id, lang, text from prompts order by lang, prompt_id").df()
+        prompt_rows = con.sql(load_sql("queries", "generation_prompts")).df()
     if config.prompts_per_language:
         prompt_rows = prompt_rows.groupby("lang", sort=True).head(config.prompts_per_language)
 

@@ -25,7 +25,7 @@ GROUP = "values"
 def candidate_embeddings(context: dg.AssetExecutionContext, duckdb: DuckDB, embedder: Embedder) -> dg.MaterializeResult:
     """Grain: one row per candidate: its unit-length sentence embedding from a multilingual encoder."""
     with duckdb.connect(read_only=True) as con:
-        rows = con.sql("select candidate_id, text from candidates order by candidate_id").df()
+        rows = con.sql(load_sql("queries", "candidate_texts")).df()
     started = time.perf_counter()
     vectors = embedder.embed(rows["text"].tolist())
     seconds = time.perf_counter() - started
@@ -58,7 +58,7 @@ def candidate_values(duckdb: DuckDB, embedder: Embedder) -> dg.MaterializeResult
     """Grain: one row per candidate: which Inglehart–Welzel pole it expresses and its score on the two
     axes, from the embedding-prototype judge (pole descriptions in prompts/judge/)."""
     with duckdb.connect(read_only=True) as con:
-        rows = con.sql("select candidate_id, embedding from candidate_embeddings order by candidate_id").df()
+        rows = con.sql(load_sql("queries", "candidate_vectors")).df()
     embeddings = np.stack(rows["embedding"].to_numpy()) if len(rows) else np.zeros((0, 1), dtype=np.float32)
     poles = embedder.embed(list(pole_texts().values()))
     trad_secular, surv_self, closest = judge(embeddings, poles) if len(rows) else ([], [], [])
@@ -91,7 +91,7 @@ def set_diversity(duckdb: DuckDB) -> dg.MaterializeResult:
     and how many IW poles they cover. Higher means the set offers annotators a real choice."""
     result = write_table(duckdb, "set_diversity")
     with duckdb.connect(read_only=True) as con:
-        summary = con.sql(load_sql("reports/diversity_by_sampler")).df()
+        summary = con.sql(load_sql("reports", "diversity_by_sampler")).df()
     return dg.MaterializeResult(
         asset_key=result.asset_key,
         metadata={**result.metadata, "per_sampler": dg.MetadataValue.md(summary.to_markdown(index=False))},

@@ -1,5 +1,5 @@
 -- annotation_options: one row per candidate with its set's language and its value position, the input a
--- simulated annotator chooses from (read-only; not a table).
+-- simulated annotator chooses from (a read, not a table).
 select
     c.set_id,
     c.position,
