@@ -2,55 +2,26 @@
 serving the bundled GGUF. Nothing here is faked: requests cross a socket, usage comes from the server."""
 
 import json
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 
 import dagster as dg
 import pytest
 
 from ca_assets.defs.generation.assets import generation, generation_checks
 from ca_assets.defs.prompts.assets import prompts
-from ca_assets.lib.generation import ChatRequest, GenerationError, Generator, ResponseCache, bundled_gguf
+from ca_assets.lib.generation import ChatRequest, GenerationError, Generator, ResponseCache
+from ca_assets.lib.local_server import SERVED_MODEL as MODEL
+from ca_assets.lib.local_server import free_port, llama_cpp_server
 from ca_assets.lib.samplers import SamplingSettings, sample_set
 
 pytestmark = pytest.mark.slow
 
-MODEL = "smollm2-135m"
 SETTINGS = SamplingSettings(max_words=12, max_tokens=24)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server():
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(bundled_gguf()), "--model_alias", MODEL,
-         "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096", "--verbose", "False"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    base_url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base_url}/models", timeout=2) as response:
-                assert MODEL in response.read().decode()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"llama.cpp server did not start: {process.stderr.read().decode()[-2000:]}")
-            time.sleep(0.5)
-    yield base_url
-    process.terminate()
-    process.wait(timeout=30)
+    with llama_cpp_server() as base_url:
+        yield base_url
 
 
 def _generator(base_url, **overrides) -> Generator:
@@ -77,7 +48,7 @@ def test_nc_structured_output_is_enforced_by_the_server(server, tmp_path):
 
 
 def test_unreachable_server_becomes_request_failed_not_a_crash(tmp_path):
-    generator = Generator(backend="openai", base_url=f"http://127.0.0.1:{_free_port()}/v1", model=MODEL, max_retries=0, timeout_seconds=2)
+    generator = Generator(backend="openai", base_url=f"http://127.0.0.1:{free_port()}/v1", model=MODEL, max_retries=0, timeout_seconds=2)
     with pytest.raises(GenerationError):
         generator.complete(ChatRequest((("user", "hi"),), 0.0, 4, 0, "t"), ResponseCache(tmp_path))
     outcome = sample_set(generator, ResponseCache(tmp_path), "iid", "p", "en", "hi", SETTINGS)
@@ -101,7 +72,7 @@ def test_generation_stage_through_the_server(server, duckdb):
 
 
 def test_generation_stops_when_the_backend_is_down(duckdb):
-    down = Generator(backend="openai", base_url=f"http://127.0.0.1:{_free_port()}/v1", model=MODEL, max_retries=0, timeout_seconds=2)
+    down = Generator(backend="openai", base_url=f"http://127.0.0.1:{free_port()}/v1", model=MODEL, max_retries=0, timeout_seconds=2)
     result = dg.materialize(
         [prompts, generation], resources={"duckdb": duckdb, "generator": down}, raise_on_error=False,
         run_config={"ops": {"generation": {"config": {"prompts_per_language": 2}}}},
