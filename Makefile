@@ -20,12 +20,13 @@ QUIET_PIP := { grep -v '^WARNING: Location' || true; }
 
 DEMO_CONFIG := $(if $(FULL),,--config ca_assets/demo/run_config.yaml)
 
-.PHONY: help install demo ui test instance clean
+.PHONY: help install demo ui test bench instance clean
 
 help:
 	@echo "make demo   build the whole asset graph on the embedded defaults and print what it made"
 	@echo "make test   run the test suite (all tiers)"
 	@echo "make ui     start the Dagster UI on http://127.0.0.1:3000 over the same data"
+	@echo "make bench  run the benchmarks in bench/ (tables with ratios against a same-run baseline)"
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +52,9 @@ ui: install instance
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python bench/generation.py
 
 clean:
 	rm -rf $(DATA)

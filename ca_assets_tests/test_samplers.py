@@ -16,10 +16,18 @@ def test_parse_nc_keeps_four_distinct_answers_in_order():
     assert parse_nc(_nc([f"  {a}\n" for a in answers])) == answers
 
 
+def test_parse_nc_reads_response_headers_when_there_is_no_json():
+    text = "# Response A: Stay home.\n\n# Response B:\nTake the job,\nand call often.\n#Response C: Pray.\n# response d Save first."
+    assert parse_nc(text) == ["Stay home.", "Take the job,\nand call often.", "Pray.", "Save first."]
+
+
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
         ("Sure! Here are four answers", "not_json"),
+        ("# Response A: one\n# Response C: two\n# Response B: three\n# Response D: four", "headers_out_of_order"),
+        ("# Response A: one\n# Response B: two\n# Response C: three", "wrong_count"),
+        ("# Response A: one\n# Response B:\n# Response C: three\n# Response D: four", "empty_response"),
         ('{"responses": ["a", "b"', "not_json"),
         ('["a", "b", "c", "d"]', "no_responses_list"),
         (_nc(["one", "two", "three"]), "wrong_count"),

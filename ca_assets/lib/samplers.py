@@ -9,6 +9,7 @@ text and the reason, so requested sets = kept sets + quarantined sets.
 """
 
 import json
+import re
 from dataclasses import dataclass, field
 
 from ca_assets.lib.generation import ChatRequest, GenerationError, Generator, ResponseCache
@@ -76,13 +77,32 @@ def clean_answer(text: str) -> str:
     return answer
 
 
+# `# Response A:` … `# Response D:` headers: the layout of the paper's NC prompt and of the public release's
+# `*_turn_responses` field, for models or servers without structured output.
+_HEADER = re.compile(r"^\s*#+\s*response\s+([a-d])\s*:?[ \t]*", re.IGNORECASE | re.MULTILINE)
+
+
+def parse_headers(text: str) -> list[str]:
+    """The answers under `# Response A:` … `# Response D:` headers, in order; MalformedOutput otherwise."""
+    marks = list(_HEADER.finditer(text))
+    if not marks:
+        raise MalformedOutput("not_json", "neither JSON nor '# Response A:' headers")
+    letters = [m.group(1).lower() for m in marks]
+    if letters != list(POSITIONS[: len(letters)]):
+        raise MalformedOutput("headers_out_of_order", "".join(letters))
+    ends = [m.start() for m in marks[1:]] + [len(text)]
+    return [text[m.end() : end] for m, end in zip(marks, ends)]
+
+
 def parse_nc(text: str) -> list[str]:
-    """Four distinct non-empty answers from an NC call's JSON, or MalformedOutput."""
+    """Four distinct non-empty answers from an NC call: its JSON ({"responses": [...]}) or, failing that,
+    `# Response A:` headers. MalformedOutput names what is wrong."""
     try:
         payload = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise MalformedOutput("not_json", str(error)) from None
-    answers = payload.get("responses") if isinstance(payload, dict) else None
+    except json.JSONDecodeError:
+        answers = parse_headers(text)
+    else:
+        answers = payload.get("responses") if isinstance(payload, dict) else None
     if not isinstance(answers, list) or not all(isinstance(a, str) for a in answers):
         raise MalformedOutput("no_responses_list")
     if len(answers) != len(POSITIONS):
