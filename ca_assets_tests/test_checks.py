@@ -1,4 +1,3 @@
-import dagster as dg
 import pandas as pd
 
 from ca_assets.lib.checks import validate_frame
@@ -48,10 +47,17 @@ def test_candidates_four_per_set_finds_short_sets(duckdb):
     assert list(offending.set_id) == ["s2"]
 
 
-def test_audit_checks_are_blocking_and_wait_for_the_duckdb_pool():
+def test_generation_checks_are_blocking_and_wait_for_the_duckdb_pool():
     from ca_assets.defs.generation.assets import generation_checks
 
     for checks_def in generation_checks:
         spec = next(iter(checks_def.check_specs))
         assert spec.blocking, spec.name
-    assert isinstance(generation_checks[0], dg.AssetChecksDefinition)
+        assert checks_def.node_def.pool == "duckdb", spec.name
+
+
+def test_a_warn_audit_does_not_block():
+    from ca_assets.defs.prompts.assets import prompts_checks
+
+    (language_check,) = [c for c in prompts_checks if next(iter(c.check_specs)).name == "prompts_language_matches"]
+    assert not next(iter(language_check.check_specs)).blocking

@@ -26,7 +26,7 @@ TABLES = (
 
 @pytest.fixture(scope="module")
 def launched(tmp_path_factory):
-    """Launch the graph twice on one data directory; return (data dir, dagster home, row counts per launch)."""
+    """Launch the graph twice on one data directory; return (data dir, dagster home, table fingerprints per launch)."""
     tmp = tmp_path_factory.mktemp("e2e")
     data, home = tmp / "data", tmp / "data" / "dagster"
     home.mkdir(parents=True)
@@ -49,19 +49,27 @@ def launched(tmp_path_factory):
         )
         assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
         with DuckDB(data_dir=str(data)).connect(read_only=True) as con:
-            counts.append({t: con.table(t).count("*").fetchall()[0][0] for t in TABLES})
+            counts.append({t: _fingerprint(con.table(t).df()) for t in TABLES})
     return data, home, counts
 
 
+def _fingerprint(frame: pd.DataFrame) -> tuple[int, int]:
+    """(rows, checksum of every value): equal fingerprints mean the same rows, whatever their order."""
+    text = frame.astype(str)
+    ordered = text.sort_values(list(text.columns)).reset_index(drop=True)
+    return len(frame), int(pd.util.hash_pandas_object(ordered, index=False).sum())
+
+
 def test_every_table_is_non_empty(launched):
-    _, _, counts = launched
-    assert all(counts[0][t] > 0 for t in TABLES), counts[0]
-    assert counts[0]["comparisons"] == 3 * counts[0]["annotations"]
+    _, _, fingerprints = launched
+    rows = {t: fingerprints[0][t][0] for t in TABLES}
+    assert all(rows[t] > 0 for t in TABLES), rows
+    assert rows["comparisons"] == 3 * rows["annotations"]
 
 
-def test_second_launch_gives_the_same_row_counts(launched):
-    _, _, counts = launched
-    assert counts[0] == counts[1]
+def test_second_launch_writes_the_same_rows(launched):
+    _, _, fingerprints = launched
+    assert fingerprints[0] == fingerprints[1]
 
 
 def test_every_asset_check_ran_and_passed(launched, monkeypatch):
@@ -81,9 +89,9 @@ def test_every_asset_check_ran_and_passed(launched, monkeypatch):
 
 
 def test_trl_export_reads_back_with_message_lists(launched):
-    data, _, counts = launched
+    data, _, fingerprints = launched
     frame = pd.read_parquet(data / "exports" / "trl_preferences.parquet")
-    assert len(frame) == counts[1]["comparisons"]
+    assert len(frame) == fingerprints[1]["comparisons"][0]
     row = frame.iloc[0]
     assert [m["role"] for m in row["prompt"]] == ["user"]
     assert [m["role"] for m in row["chosen"]] == ["assistant"] == [m["role"] for m in row["rejected"]]

@@ -80,7 +80,7 @@ def test_nc_retries_malformed_output_with_a_new_seed_then_keeps_the_set():
     generator = ScriptedGenerator(["not json", GOOD])
     outcome = sample_set(generator, None, "nc", "p1", "en", "Should I move?", SETTINGS)
     assert outcome.answers and outcome.reason is None
-    assert (outcome.requests, outcome.retries, outcome.attempts) == (2, 1, 2)
+    assert (outcome.requests, outcome.retries) == (2, 1)
     assert len({r.seed for r in generator.requests}) == 2
     assert generator.requests[0].json_schema is not None
 
@@ -89,7 +89,7 @@ def test_nc_quarantines_after_max_attempts_with_the_raw_text():
     generator = ScriptedGenerator(["nope", "still nope", _nc(["a", "a", "b", "c"])])
     outcome = sample_set(generator, None, "nc", "p1", "en", "Should I move?", SETTINGS)
     assert outcome.answers is None
-    assert (outcome.reason, outcome.attempts) == ("duplicate_responses", 3)
+    assert (outcome.reason, outcome.requests) == ("duplicate_responses", 3)
     assert outcome.raw == _nc(["a", "a", "b", "c"])
 
 
@@ -106,3 +106,12 @@ def test_iid_quarantines_the_set_when_one_position_never_answers():
     generator = ScriptedGenerator(["Yes.", "", " ", "\n"])
     outcome = sample_set(generator, None, "iid", "p1", "en", "Should I?", SETTINGS)
     assert outcome.answers is None and outcome.reason == "empty_response"
+
+
+def test_api_key_is_masked_in_error_text(monkeypatch):
+    from ca_assets.lib.generation import Generator
+
+    monkeypatch.setenv("CA_TEST_API_KEY", "sk-test-0123456789")
+    generator = Generator(backend="openai", model="m", api_key_env="CA_TEST_API_KEY")
+    assert generator._redact("401: invalid key sk-test-0123456789") == "401: invalid key ***"
+    assert "sk-test" not in repr(generator)

@@ -16,7 +16,7 @@ with final as (
         temperature::double as temperature,
         max_tokens::bigint as max_tokens,
         seeds::bigint[] as seeds,
-        attempts::bigint as attempts,
+        requests::bigint as requests,
         tokens_in::bigint as tokens_in,
         tokens_out::bigint as tokens_out,
         generation_seconds::double as generation_seconds

@@ -8,7 +8,7 @@ with final as (
         sampler::varchar as sampler,
         reason::varchar as reason,
         raw_text::varchar as raw_text,
-        attempts::bigint as attempts
+        requests::bigint as requests
     from quarantine_rows
 )
 

@@ -132,10 +132,18 @@ class Generator(dg.ConfigurableResource):
         """How many requests the caller may run at once: llama.cpp in-process serves one at a time."""
         return max(1, self.concurrency) if self.backend == "openai" else 1
 
+    @property
+    def model_identity(self) -> str:
+        """What makes two models the same for the cache: the served name, or a GGUF's name and size (two
+        different files called model.gguf must not share responses; moving a file must not matter)."""
+        if self.backend == "openai":
+            return self.model
+        return f"{self.model_file.name}:{self.model_file.stat().st_size}"
+
     def cache_key(self, request: ChatRequest) -> str:
         return stable_id(
             self.backend,
-            self.model_name,
+            self.model_identity,
             request.messages,
             request.temperature,
             request.max_tokens,
@@ -208,6 +216,11 @@ class Generator(dg.ConfigurableResource):
                 )
         return self._model
 
+    def _redact(self, message: str) -> str:
+        """Error text goes to quarantine and logs: a server may echo the key back (e.g. in a 401 body)."""
+        key = os.environ.get(self.api_key_env)
+        return message.replace(key, "***") if key else message
+
     def _response_format(self, schema: dict[str, Any]) -> dict[str, Any]:
         if self.structured_output == "json_object_schema":
             return {"type": "json_object", "schema": schema}
@@ -230,7 +243,7 @@ class Generator(dg.ConfigurableResource):
                 **kwargs,
             )
         except openai.APIError as error:  # the client already retried 429/5xx/timeouts with backoff
-            raise GenerationError(f"openai: {type(error).__name__}: {error}") from error
+            raise GenerationError(self._redact(f"openai: {type(error).__name__}: {error}")) from error
         if not response.choices:
             raise GenerationError("openai: response without choices")
         usage = response.usage

@@ -49,7 +49,6 @@ class SetOutcome:
     raw: str | None = None
     requests: int = 0
     cache_hits: int = 0
-    attempts: int = 0
     retries: int = 0
     tokens_in: int = 0
     tokens_out: int = 0
@@ -67,7 +66,13 @@ def nc_schema(max_chars: int) -> dict:
         "type": "object",
         "properties": {"responses": {"type": "array", "items": answer, "minItems": 4, "maxItems": 4}},
         "required": ["responses"],
+        "additionalProperties": False,  # OpenAI's strict structured outputs reject a schema without it
     }
+
+
+def request_budget(sampler: str, settings: SamplingSettings) -> int:
+    """max_tokens sent per request: an NC call carries four answers plus the JSON around them."""
+    return settings.max_tokens * len(POSITIONS) + 64 if sampler == "nc" else settings.max_tokens
 
 
 def clean_answer(text: str) -> str:
@@ -153,12 +158,11 @@ def sample_set(
     if sampler == "nc":
         schema = nc_schema(max_chars=settings.max_words * 12)
         for attempt in range(settings.max_attempts):
-            outcome.attempts = attempt + 1
             outcome.retries += attempt > 0
             seed = stable_seed(prompt_id, sampler, settings.seed, attempt)
             raw = None
             try:
-                raw = ask(seed, settings.max_tokens * 4 + 64, settings.temperature, schema)
+                raw = ask(seed, request_budget(sampler, settings), settings.temperature, schema)
                 outcome.answers = parse_nc(raw)
                 outcome.reason = outcome.raw = None
                 return outcome
@@ -169,12 +173,11 @@ def sample_set(
     answers: list[str] = []
     for position in POSITIONS:
         for attempt in range(settings.max_attempts):
-            outcome.attempts += 1
             outcome.retries += attempt > 0
             seed = stable_seed(prompt_id, sampler, settings.seed, position, attempt)
             raw = None
             try:
-                raw = ask(seed, settings.max_tokens, settings.temperature, None)
+                raw = ask(seed, request_budget(sampler, settings), settings.temperature, None)
                 answer = clean_answer(raw)
                 if answer.casefold() in {a.casefold() for a in answers}:
                     # A repeated answer gives annotators no choice and TRL a pair with chosen == rejected.

@@ -36,7 +36,7 @@ class CandidateSets(pa.DataFrameModel):
     temperature: Series[float] = pa.Field(ge=0)
     max_tokens: Series[int] = pa.Field(ge=1)
     seeds: Series[object]
-    attempts: Series[int] = pa.Field(ge=1)
+    requests: Series[int] = pa.Field(ge=1)
     tokens_in: Series[int] = pa.Field(ge=0)
     tokens_out: Series[int] = pa.Field(ge=0)
     generation_seconds: Series[float] = pa.Field(ge=0)
@@ -61,7 +61,7 @@ class GenerationQuarantine(pa.DataFrameModel):
     sampler: Series[str] = pa.Field(isin=SAMPLERS)
     reason: Series[str] = pa.Field(str_length={"min_value": 1})
     raw_text: Series[str] = pa.Field(nullable=True)
-    attempts: Series[int] = pa.Field(ge=1)
+    requests: Series[int] = pa.Field(ge=1)
 
 
 class CandidateEmbeddings(pa.DataFrameModel):

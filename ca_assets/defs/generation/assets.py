@@ -10,7 +10,7 @@ from ca_assets.lib.checks import audit_check, schema_check, table_key
 from ca_assets.lib.duckdb import DuckDB
 from ca_assets.lib.generation import GenerationError, Generator, ResponseCache
 from ca_assets.lib.ids import stable_id
-from ca_assets.lib.samplers import POSITIONS, SAMPLERS, SamplingSettings, sample_set
+from ca_assets.lib.samplers import POSITIONS, SAMPLERS, SamplingSettings, request_budget, sample_set
 from ca_assets.lib.schemas import Candidates, CandidateSets, GenerationQuarantine
 from ca_assets.lib.sql import load_sql
 from ca_assets.lib.tables import write_table
@@ -109,12 +109,17 @@ def generation(
                     "sampler": sampler,
                     "reason": outcome.reason,
                     "raw_text": outcome.raw,
-                    "attempts": outcome.attempts,
+                    "requests": outcome.requests,
                 }
             )
             continue
-        set_id = stable_id("set", row.prompt_id, TURN, sampler)
         template = outcome.template
+        # Everything that shapes the answers is in the id, so a set generated differently never reuses an id
+        # that annotations may already point at.
+        set_id = stable_id(
+            "set", row.prompt_id, TURN, sampler, generator.backend, generator.model_identity, template.sha,
+            settings.temperature, settings.max_tokens, settings.max_words, settings.seed,
+        )
         sets.append(
             {
                 "set_id": set_id,
@@ -128,9 +133,9 @@ def generation(
                 "template_version": template.version,
                 "template_sha": template.sha,
                 "temperature": settings.temperature,
-                "max_tokens": settings.max_tokens,
+                "max_tokens": request_budget(sampler, settings),
                 "seeds": outcome.seeds,
-                "attempts": outcome.attempts,
+                "requests": outcome.requests,
                 "tokens_in": outcome.tokens_in,
                 "tokens_out": outcome.tokens_out,
                 "generation_seconds": outcome.seconds,
@@ -171,19 +176,22 @@ def _sample_all(context, generator: Generator, cache: ResponseCache, jobs: list,
     backend fails every request: that is an outage or a misconfiguration, not bad output to quarantine."""
     outcomes: list = [None] * len(jobs)
     started = last_report = time.monotonic()
-    failed_in_a_row = 0
-    with ThreadPoolExecutor(max_workers=generator.parallel_requests) as pool:
+    failed_in_a_row: dict[str, int] = {}  # per sampler: a schema the server rejects fails only NC calls
+    pool = ThreadPoolExecutor(max_workers=generator.parallel_requests)
+    try:
         futures = {
             pool.submit(sample_set, generator, cache, sampler, row.prompt_id, row.lang, row.text, settings): index
             for index, (row, sampler) in enumerate(jobs)
         }
         for done, future in enumerate(as_completed(futures), start=1):
-            outcome = outcomes[futures[future]] = future.result()
-            failed_in_a_row = failed_in_a_row + 1 if outcome.reason == GenerationError.reason else 0
-            if failed_in_a_row >= BACKEND_DOWN_AFTER:
-                pool.shutdown(cancel_futures=True)
+            index = futures[future]
+            outcome = outcomes[index] = future.result()
+            sampler = jobs[index][1]
+            failed = outcome.reason == GenerationError.reason
+            failed_in_a_row[sampler] = failed_in_a_row.get(sampler, 0) + 1 if failed else 0
+            if failed_in_a_row[sampler] >= BACKEND_DOWN_AFTER:
                 raise dg.Failure(
-                    f"{failed_in_a_row} candidate sets in a row failed every request; is the "
+                    f"{failed_in_a_row[sampler]} {sampler} candidate sets in a row failed every request; is the "
                     f"{generator.backend} backend up? Last error: {outcome.raw}"
                 )
             now = time.monotonic()
@@ -196,6 +204,9 @@ def _sample_all(context, generator: Generator, cache: ResponseCache, jobs: list,
                     f"{elapsed:.0f}s elapsed, ~{elapsed / done * (len(jobs) - done):.0f}s left"
                 )
                 last_report = now
+    finally:
+        # On failure or cancellation, do not wait for the rest of the bank to be generated.
+        pool.shutdown(wait=True, cancel_futures=True)
     return outcomes
 
 
