@@ -41,6 +41,7 @@ instance:
 	cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 
 demo: install instance
+	$(BIN)/python -m ca_assets.lib.instance
 	$(BIN)/dg launch --assets '*' $(DEMO_CONFIG)
 	$(BIN)/python -m ca_assets.demo.summary
 

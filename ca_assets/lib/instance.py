@@ -1,0 +1,62 @@
+"""Free pool slots that dead runs still hold.
+
+Every step that opens the DuckDB file runs in the `duckdb` pool and generation in the `model` pool, both
+limited to one step at a time (dagster.yaml). A run killed with SIGKILL (or by a power cut) never reports
+its end, so it keeps its slot and every later run waits on it forever ("Step blocked by limit for pool"):
+Dagster's daemon frees slots only for runs that ended. This finds runs that hold slots and whose process no
+longer exists on this machine, marks them failed, and frees their slots.
+
+    python -m ca_assets.lib.instance      # `make demo` runs it before launching
+"""
+
+import os
+
+from dagster import DagsterEventType, DagsterInstance
+from dagster._core.storage.dagster_run import FINISHED_STATUSES, RunsFilter
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by someone else
+    return True
+
+
+def _run_pid(instance: DagsterInstance, run_id: str) -> int | None:
+    """The process that executed the run: the pid on its RUN_START event."""
+    for entry in instance.all_logs(run_id, of_type=DagsterEventType.RUN_START):
+        if entry.dagster_event is not None and entry.dagster_event.pid:
+            return entry.dagster_event.pid
+    return None
+
+
+def release_dead_runs(instance: DagsterInstance) -> list[str]:
+    """Run ids whose slots were freed (dead or already-finished runs holding pool slots)."""
+    storage = instance.event_log_storage
+    if not storage.supports_global_concurrency_limits:
+        return []
+    released = []
+    holders = list(storage.get_concurrency_run_ids())
+    for record in instance.get_run_records(filters=RunsFilter(run_ids=holders)) if holders else []:
+        run = record.dagster_run
+        if run.status not in FINISHED_STATUSES:
+            pid = _run_pid(instance, run.run_id)
+            if pid is None or _pid_alive(pid):
+                continue
+            instance.report_run_failed(run, message=f"run process {pid} no longer exists; pool slots released")
+        storage.free_concurrency_slots_for_run(run.run_id)
+        released.append(run.run_id)
+    return released
+
+
+def main() -> None:
+    with DagsterInstance.get() as instance:
+        for run_id in release_dead_runs(instance):
+            print(f"released the pool slots of dead run {run_id}")
+
+
+if __name__ == "__main__":
+    main()

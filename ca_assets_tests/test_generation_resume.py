@@ -1,0 +1,80 @@
+"""Kill a real generation run with SIGKILL mid-way, rerun it, and check that only the missing requests were
+sent (cache hits = responses saved before the kill) and that no candidate is duplicated."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ca_assets.lib.duckdb import DuckDB
+
+pytestmark = [pytest.mark.slow, pytest.mark.e2e]
+
+ROOT = Path(__file__).resolve().parents[1]
+DG = Path(sys.executable).with_name("dg")
+CONFIG = {"ops": {"generation": {"config": {"prompts_per_language": 1, "max_words": 12, "max_tokens": 24}}}}
+KILL_AFTER_RESPONSES = 6
+
+
+def _launch(env, config, **popen):
+    return subprocess.Popen(
+        [str(DG), "launch", "--assets", "main/prompts,main/candidate_sets,main/candidates,main/generation_quarantine",
+         "--config", str(config)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **popen,
+    )
+
+
+def _cached(data: Path) -> int:
+    return sum(1 for _ in (data / "cache" / "generation").rglob("*.json")) if (data / "cache").exists() else 0
+
+
+def test_sigkill_then_rerun_sends_only_missing_requests(tmp_path, monkeypatch):
+    data, home = tmp_path / "data", tmp_path / "data" / "dagster"
+    home.mkdir(parents=True)
+    shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
+    config = tmp_path / "run_config.yaml"
+    config.write_text(yaml.safe_dump(CONFIG))
+    env = {**os.environ, "CA_DATA_DIR": str(data), "DAGSTER_HOME": str(home),
+           "VIRTUAL_ENV": str(Path(sys.executable).parents[1])}
+
+    victim = _launch(env, config, start_new_session=True)
+    deadline = time.monotonic() + 600
+    while _cached(data) < KILL_AFTER_RESPONSES:
+        assert victim.poll() is None, f"run ended before the kill: {victim.stdout.read()[-3000:]}"
+        assert time.monotonic() < deadline, "no responses cached in time"
+        time.sleep(0.2)
+    os.killpg(victim.pid, signal.SIGKILL)
+    victim.wait(timeout=30)
+    saved_before_kill = _cached(data)
+
+    # The killed run still holds the `model` pool slot; without this the rerun waits on it forever.
+    released = subprocess.run(
+        [sys.executable, "-m", "ca_assets.lib.instance"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert released.returncode == 0 and "released the pool slots of dead run" in released.stdout, released.stderr
+    rerun = _launch(env, config)
+    output, _ = rerun.communicate(timeout=900)
+    assert rerun.returncode == 0, output[-4000:]
+
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    from dagster import AssetKey, DagsterInstance
+
+    with DagsterInstance.get() as instance:
+        event = instance.get_latest_materialization_event(AssetKey(["main", "candidate_sets"]))
+        meta = {key: value.value for key, value in event.asset_materialization.metadata.items()}
+    assert meta["cache_hits"] == saved_before_kill, (meta, saved_before_kill)
+    # Every request of the rerun is either a hit or sent once: the cache now holds exactly one response per
+    # distinct request, none sent twice across the two runs.
+    assert _cached(data) == meta["requests"]
+    assert meta["requests"] > meta["cache_hits"], "the kill should have left requests to send"
+
+    with DuckDB(data_dir=str(data)).connect(read_only=True) as con:
+        (rows, distinct) = con.sql("select count(*), count(distinct (set_id, position)) from candidates").fetchall()[0]
+        sets = con.sql("select count(*) from candidate_sets").fetchall()[0][0]
+    assert rows == distinct == 4 * sets
