@@ -29,12 +29,19 @@ def _audit(duckdb, name, **tables) -> pd.DataFrame:
         return con.sql(load_sql("checks", name)).df()
 
 
-def test_generation_reconciles_finds_requests_with_no_or_two_outcomes(duckdb):
-    kept = pd.DataFrame({"prompt_id": ["p1", "p1", "p2", "p3"], "turn": 1, "sampler": ["nc", "iid", "nc", "nc"]})
+def test_generation_reconciles_finds_requests_with_no_or_two_outcomes_and_unrequested_sets(duckdb):
+    requested = pd.DataFrame(
+        {"prompt_id": ["p1", "p1", "p2", "p2", "p3", "p3", "p4", "p4"], "turn": 1, "sampler": ["nc", "iid"] * 4}
+    )
+    kept = pd.DataFrame({"prompt_id": ["p1", "p1", "p2", "p3", "p9"], "turn": 1, "sampler": ["nc", "iid", "nc", "nc", "nc"]})
     quarantined = pd.DataFrame({"prompt_id": ["p2", "p3"], "turn": 1, "sampler": ["iid", "nc"]})
-    offending = _audit(duckdb, "generation_reconciles", candidate_sets=kept, generation_quarantine=quarantined)
-    # p3/iid was never accounted for; p3/nc was both kept and quarantined.
-    assert sorted(zip(offending.prompt_id, offending.sampler, offending.outcomes)) == [("p3", "iid", 0), ("p3", "nc", 2)]
+    offending = _audit(
+        duckdb, "generation_reconciles", generation_requests=requested, candidate_sets=kept, generation_quarantine=quarantined
+    )
+    # p3/iid and all of p4 were never accounted for; p3/nc was both kept and quarantined; p9 was never asked.
+    assert sorted(zip(offending.prompt_id, offending.sampler, offending.outcomes)) == [
+        ("p3", "iid", 0), ("p3", "nc", 2), ("p4", "iid", 0), ("p4", "nc", 0), ("p9", "nc", 1)
+    ]
 
 
 def test_candidates_four_per_set_finds_short_sets(duckdb):

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DG = Path(sys.executable).with_name("dg")
 
 EXPECTED_TABLES = {
-    "prompts", "candidate_sets", "candidates", "generation_quarantine", "candidate_embeddings",
+    "prompts", "candidate_sets", "candidates", "generation_requests", "generation_quarantine", "candidate_embeddings",
     "candidate_values", "set_diversity", "annotators", "annotations", "comparisons",
 }
 

@@ -9,6 +9,7 @@ TABLES = (
     "prompts",
     "candidate_sets",
     "candidates",
+    "generation_requests",
     "generation_quarantine",
     "candidate_embeddings",
     "candidate_values",

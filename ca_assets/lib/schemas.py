@@ -55,6 +55,15 @@ class Candidates(pa.DataFrameModel):
         unique = ["set_id", "position"]
 
 
+class GenerationRequests(pa.DataFrameModel):
+    prompt_id: Series[str] = pa.Field(**ID)
+    turn: Series[int] = pa.Field(ge=1, le=4)
+    sampler: Series[str] = pa.Field(isin=SAMPLERS)
+
+    class Config:
+        unique = ["prompt_id", "turn", "sampler"]
+
+
 class GenerationQuarantine(pa.DataFrameModel):
     prompt_id: Series[str] = pa.Field(**ID)
     turn: Series[int] = pa.Field(ge=1, le=4)

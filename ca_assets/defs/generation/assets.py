@@ -11,7 +11,7 @@ from ca_assets.lib.duckdb import DuckDB
 from ca_assets.lib.generation import GenerationError, Generator, ResponseCache
 from ca_assets.lib.ids import stable_id
 from ca_assets.lib.samplers import POSITIONS, SAMPLERS, SamplingSettings, request_budget, sample_set
-from ca_assets.lib.schemas import Candidates, CandidateSets, GenerationQuarantine
+from ca_assets.lib.schemas import Candidates, CandidateSets, GenerationQuarantine, GenerationRequests
 from ca_assets.lib.sql import load_sql
 from ca_assets.lib.tables import write_table
 
@@ -49,6 +49,13 @@ class GenerationConfig(dg.Config):
             group_name="generation",
             kinds={"duckdb", "llama_cpp", "openai"},
             description="Grain: one row per answer in a candidate set, at position a–d.",
+        ),
+        dg.AssetSpec(
+            table_key("generation_requests"),
+            deps=[table_key("prompts")],
+            group_name="generation",
+            kinds={"duckdb"},
+            description="Grain: one row per (prompt, turn, sampler) the generation run was asked to sample.",
         ),
         dg.AssetSpec(
             table_key("generation_quarantine"),
@@ -162,6 +169,8 @@ def generation(
              "temperature": settings.temperature, "max_attempts": settings.max_attempts, "seed": settings.seed}
         ),
     }
+    requests = pd.DataFrame([(row.prompt_id, TURN, sampler) for row, sampler in jobs], columns=["prompt_id", "turn", "sampler"])
+    yield write_table(duckdb, "generation_requests", {"request_rows": requests})
     yield write_table(duckdb, "candidate_sets", {"set_rows": _frame(sets, CandidateSets)}, **run_metadata)
     yield write_table(duckdb, "candidates", {"candidate_rows": _frame(candidates, Candidates)})
     yield write_table(
@@ -219,10 +228,12 @@ generation_checks = [
     schema_check("candidate_sets", CandidateSets),
     schema_check("candidates", Candidates),
     schema_check("generation_quarantine", GenerationQuarantine),
+    schema_check("generation_requests", GenerationRequests),
     audit_check(
         "candidate_sets",
         "generation_reconciles",
-        "Every requested (prompt, turn, sampler) is either a kept set or a quarantined one, exactly once.",
+        "Requested = kept + quarantined: every requested (prompt, turn, sampler) is exactly one kept or "
+        "quarantined set, and nothing else was kept or quarantined.",
     ),
     audit_check("candidates", "candidates_four_per_set", "Every candidate set has exactly one answer at a, b, c, d."),
 ]
