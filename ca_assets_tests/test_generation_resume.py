@@ -24,8 +24,7 @@ KILL_AFTER_RESPONSES = 6
 
 def _launch(env, config, **popen):
     return subprocess.Popen(
-        [str(DG), "launch", "--assets", "main/prompts,main/candidate_sets,main/candidates,main/generation_quarantine",
-         "--config", str(config)],
+        [str(DG), "launch", "--assets", "group:prompts or group:generation", "--config", str(config)],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **popen,
     )
 
