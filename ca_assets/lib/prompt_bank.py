@@ -3,22 +3,12 @@
 import json
 import re
 import unicodedata
-from functools import cache
 
 from ca_assets.lib.ids import stable_id
+from ca_assets.lib.language import LANGS, detect_lang
 from ca_assets.lib.paths import PROMPTS_DIR
-from ca_assets.lib.schemas import LANGS
 
 BANK_DIR = PROMPTS_DIR / "bank"
-
-
-@cache
-def _identifier():
-    import langid  # loads its model on import: only when a prompt is checked
-
-    identifier = langid.langid.LanguageIdentifier.from_modelstring(langid.langid.model, norm_probs=True)
-    identifier.set_languages(list(LANGS))  # only the five languages the project collects in
-    return identifier
 
 
 def normalise(text: str) -> str:
@@ -28,10 +18,6 @@ def normalise(text: str) -> str:
 
 def prompt_id(lang: str, text: str) -> str:
     return stable_id("prompt", lang, normalise(text).casefold())
-
-
-def detect_lang(text: str) -> str:
-    return _identifier().classify(text)[0]
 
 
 def read_bank() -> list[dict]:

@@ -2,24 +2,32 @@
 
 - `nc` (negatively-correlated): ONE call asks for four responses that hold different values, forced into
   shape by a JSON schema (the Community Alignment paper's method).
-- `iid`: four independent samples at temperature 1, the paper's baseline.
+- `iid`: four independent samples at temperature 1, the paper's baseline: one request with n=4 where the
+  backend supports it (vLLM), else four requests.
 
-Malformed output is retried with a new seed up to `max_attempts`, then the set is quarantined with the raw
-text and the reason, so requested sets = kept sets + quarantined sets.
+Malformed output (not JSON, wrong count, empty, duplicate) and unusable content (a refusal, an answer not in
+the prompt's language) are retried with a new seed up to `max_attempts`, then the set is quarantined with
+the raw text and the reason, so requested sets = kept sets + quarantined sets.
 """
 
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from ca_assets.lib.generation import ChatRequest, GenerationError, Generator, ResponseCache
 from ca_assets.lib.ids import stable_seed
+from ca_assets.lib.language import detect_lang
+from ca_assets.lib.paths import PROMPTS_DIR
 from ca_assets.lib.templates import Template, load_template
 
 SAMPLERS = ("nc", "iid")
 POSITIONS = ("a", "b", "c", "d")
 TEMPLATE_VERSION = 1
 MIN_ANSWER_CHARS = 20
+# Language identification on a few words is a guess (langid calls "You're right, I am" Italian): shorter
+# answers are not judged.
+MIN_CHARS_FOR_LANGUAGE = 40
 
 
 class MalformedOutput(ValueError):
@@ -37,6 +45,7 @@ class SamplingSettings:
     temperature: float = 1.0
     max_attempts: int = 3
     seed: int = 0
+    check_language: bool = True  # quarantine answers whose detected language is not the prompt's
 
 
 @dataclass
@@ -80,6 +89,23 @@ def clean_answer(text: str) -> str:
     if not answer:
         raise MalformedOutput("empty_response")
     return answer
+
+
+@cache
+def _refusal() -> re.Pattern:
+    table = json.loads((PROMPTS_DIR / "screens" / "refusals.v1.json").read_text(encoding="utf-8"))
+    patterns = [p for lang, ps in table.items() if not lang.startswith("_") for p in ps]
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+def screen_answer(answer: str, lang: str, check_language: bool = True) -> None:
+    """MalformedOutput if an answer is a refusal or (long enough to tell and) not in the prompt's language."""
+    if _refusal().match(answer.lstrip(" .\"'*#-")):
+        raise MalformedOutput("refusal", answer[:80])
+    if check_language and len(answer) >= MIN_CHARS_FOR_LANGUAGE:
+        detected = detect_lang(answer)
+        if detected != lang:
+            raise MalformedOutput("wrong_language", f"{detected}, expected {lang}")
 
 
 # `# Response A:` … `# Response D:` headers: the layout of the paper's NC prompt and of the public release's
@@ -138,8 +164,8 @@ def sample_set(
     outcome = SetOutcome(answers=None, template=template)
     tag = f"{template.name}.v{template.version}.{lang}+{template.sha}"
 
-    def ask(seed: int, max_tokens: int, temperature: float, schema: dict | None) -> str:
-        request = ChatRequest(messages, temperature, max_tokens, seed, tag, schema)
+    def ask(seed: int, schema: dict | None = None, n: int = 1) -> list[str]:
+        request = ChatRequest(messages, settings.temperature, request_budget(sampler, settings), seed, tag, schema, n)
         outcome.seeds.append(seed)
         outcome.requests += 1
         try:
@@ -153,41 +179,69 @@ def sample_set(
         if not completion.cached:
             outcome.fresh_seconds += completion.seconds
             outcome.fresh_tokens_out += completion.tokens_out
-        return completion.text
+        return completion.texts
+
+    def fail(error: MalformedOutput, raw: str | None) -> None:
+        outcome.reason, outcome.raw = error.reason, raw if raw is not None else str(error)
 
     if sampler == "nc":
         schema = nc_schema(max_chars=settings.max_words * 12)
         for attempt in range(settings.max_attempts):
             outcome.retries += attempt > 0
-            seed = stable_seed(prompt_id, sampler, settings.seed, attempt)
             raw = None
             try:
-                raw = ask(seed, request_budget(sampler, settings), settings.temperature, schema)
-                outcome.answers = parse_nc(raw)
-                outcome.reason = outcome.raw = None
-                return outcome
+                raw = ask(stable_seed(prompt_id, sampler, settings.seed, attempt), schema)[0]
+                answers = parse_nc(raw)
+                for answer in answers:
+                    screen_answer(answer, lang, settings.check_language)
+                outcome.answers = answers
             except MalformedOutput as error:
-                outcome.reason, outcome.raw = error.reason, raw if raw is not None else str(error)
+                fail(error, raw)
+                continue
+            outcome.reason = outcome.raw = None
+            return outcome
         return outcome
 
     answers: list[str] = []
-    for position in POSITIONS:
+
+    def keep(text: str) -> None:
+        answer = clean_answer(text)
+        screen_answer(answer, lang, settings.check_language)
+        if answer.casefold() in {a.casefold() for a in answers}:
+            # A repeated answer gives annotators no choice and TRL a pair with chosen == rejected.
+            raise MalformedOutput("duplicate_responses")
+        answers.append(answer)
+
+    if generator.supports_n:
+        # One request for all four samples (the prompt is encoded once); a retry asks only for what is missing.
         for attempt in range(settings.max_attempts):
             outcome.retries += attempt > 0
-            seed = stable_seed(prompt_id, sampler, settings.seed, position, attempt)
-            raw = None
             try:
-                raw = ask(seed, request_budget(sampler, settings), settings.temperature, None)
-                answer = clean_answer(raw)
-                if answer.casefold() in {a.casefold() for a in answers}:
-                    # A repeated answer gives annotators no choice and TRL a pair with chosen == rejected.
-                    raise MalformedOutput("duplicate_responses")
+                texts = ask(stable_seed(prompt_id, sampler, settings.seed, "n", attempt), n=len(POSITIONS) - len(answers))
             except MalformedOutput as error:
-                outcome.reason, outcome.raw = error.reason, raw if raw is not None else str(error)
+                fail(error, None)
                 continue
-            answers.append(answer)
-            break
-        else:
-            return outcome  # one position never produced an answer: quarantine the set
-    outcome.answers, outcome.reason, outcome.raw = answers, None, None
+            for text in texts:
+                try:
+                    keep(text)
+                except MalformedOutput as error:
+                    fail(error, text)
+            if len(answers) == len(POSITIONS):
+                break
+    else:
+        for position in POSITIONS:
+            for attempt in range(settings.max_attempts):
+                outcome.retries += attempt > 0
+                raw = None
+                try:
+                    raw = ask(stable_seed(prompt_id, sampler, settings.seed, position, attempt))[0]
+                    keep(raw)
+                except MalformedOutput as error:
+                    fail(error, raw)
+                    continue
+                break
+            else:
+                return outcome  # one position never produced an answer: quarantine the set
+    if len(answers) == len(POSITIONS):
+        outcome.answers, outcome.reason, outcome.raw = answers, None, None
     return outcome

@@ -4,12 +4,12 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from ca_assets.lib.language import LANGS
 from ca_assets.lib.samplers import POSITIONS, SAMPLERS
 from ca_assets.lib.simulation import COUNTRIES
 from ca_assets.lib.trl import trl_row_problems
 from ca_assets.lib.values import POLES
 
-LANGS = ("en", "fr", "it", "pt", "hi")
 ID = {"str_length": {"min_value": 8, "max_value": 64}}
 
 

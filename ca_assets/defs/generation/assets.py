@@ -1,6 +1,3 @@
-import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
-
 import dagster as dg
 import pandas as pd
 import pandera.pandas as pa
@@ -8,17 +5,16 @@ from pydantic import Field
 
 from ca_assets.lib.checks import audit_check, schema_check, table_key
 from ca_assets.lib.duckdb import DuckDB
-from ca_assets.lib.generation import GenerationError, Generator, ResponseCache
+from ca_assets.lib.generation import Generator, ResponseCache
 from ca_assets.lib.ids import stable_id
-from ca_assets.lib.samplers import POSITIONS, SAMPLERS, SamplingSettings, request_budget, sample_set
+from ca_assets.lib.samplers import POSITIONS, SAMPLERS, SamplingSettings, request_budget
+from ca_assets.lib.sampling_run import BackendDown, SetJob, sample_many
 from ca_assets.lib.schemas import Candidates, CandidateSets, GenerationQuarantine, GenerationRequests
 from ca_assets.lib.sql import load_sql
 from ca_assets.lib.tables import write_table
 
 MODEL_POOL = "model"  # one model-serving step at a time: it takes every core (or the GPU)
 TURN = 1
-PROGRESS_EVERY_SECONDS = 15
-BACKEND_DOWN_AFTER = 5  # consecutive sets whose every request failed
 
 
 class GenerationConfig(dg.Config):
@@ -31,6 +27,11 @@ class GenerationConfig(dg.Config):
     temperature: float = Field(default=1.0, description="Sampling temperature; the paper's iid baseline uses 1.0.")
     max_attempts: int = Field(default=3, description="Tries per answer before the set is quarantined.")
     seed: int = Field(default=0, description="Base seed; per-request seeds derive from it and the prompt.")
+    check_language: bool = Field(
+        default=True,
+        description="Retry, then quarantine, answers whose detected language (langid, answers of 40+ characters) "
+        "is not the prompt's. Turn off for code-switched prompts (e.g. Hinglish in Latin script).",
+    )
 
 
 @dg.multi_asset(
@@ -39,7 +40,7 @@ class GenerationConfig(dg.Config):
             table_key("candidate_sets"),
             deps=[table_key("prompts")],
             group_name="generation",
-            kinds={"duckdb", "llama_cpp", "openai"},
+            kinds={"duckdb", "llama_cpp", "vllm", "openai"},
             description="Grain: one row per (prompt, turn, sampler) with four usable answers. Carries model, "
             "sampling parameters, seeds, prompt-template name/version/hash, tokens and generation time.",
         ),
@@ -47,7 +48,7 @@ class GenerationConfig(dg.Config):
             table_key("candidates"),
             deps=[table_key("prompts")],
             group_name="generation",
-            kinds={"duckdb", "llama_cpp", "openai"},
+            kinds={"duckdb", "llama_cpp", "vllm", "openai"},
             description="Grain: one row per answer in a candidate set, at position a–d.",
         ),
         dg.AssetSpec(
@@ -88,6 +89,7 @@ def generation(
         temperature=config.temperature,
         max_attempts=config.max_attempts,
         seed=config.seed,
+        check_language=config.check_language,
     )
     cache = ResponseCache(duckdb.subdir("cache") / "generation")
     jobs = [(row, sampler) for row in prompt_rows.itertuples(index=False) for sampler in config.samplers]
@@ -96,7 +98,13 @@ def generation(
         f"with {generator.backend}:{generator.model_name}"
     )
 
-    outcomes = _sample_all(context, generator, cache, jobs, settings)
+    try:
+        outcomes = sample_many(
+            generator, cache, [SetJob(row.prompt_id, row.lang, row.text, sampler) for row, sampler in jobs], settings,
+            log=context.log.info,
+        )
+    except BackendDown as error:
+        raise dg.Failure(str(error)) from error
     sets, candidates, quarantine = [], [], []
     for (row, sampler), outcome in zip(jobs, outcomes):
         if outcome.answers is None:
@@ -112,11 +120,12 @@ def generation(
             )
             continue
         template = outcome.template
-        # Everything that shapes the answers is in the id, so a set generated differently never reuses an id
+        # Everything that shapes the answers is in the id (the seeds of the requests that made them included:
+        # a screening change can keep a different attempt), so a set generated differently never reuses an id
         # that annotations may already point at.
         set_id = stable_id(
             "set", row.prompt_id, TURN, sampler, generator.backend, generator.model_identity, template.sha,
-            settings.temperature, settings.max_tokens, settings.max_words, settings.seed,
+            settings.temperature, settings.max_tokens, settings.max_words, outcome.seeds,
         )
         sets.append(
             {
@@ -159,7 +168,8 @@ def generation(
         "model": generator.model_name,
         "sampling": dg.MetadataValue.json(
             {"max_words": settings.max_words, "max_tokens": settings.max_tokens,
-             "temperature": settings.temperature, "max_attempts": settings.max_attempts, "seed": settings.seed}
+             "temperature": settings.temperature, "max_attempts": settings.max_attempts, "seed": settings.seed,
+             "check_language": settings.check_language}
         ),
     }
     requests = pd.DataFrame([(row.prompt_id, TURN, sampler) for row, sampler in jobs], columns=["prompt_id", "turn", "sampler"])
@@ -170,46 +180,6 @@ def generation(
         duckdb, "generation_quarantine", {"quarantine_rows": _frame(quarantine, GenerationQuarantine)},
         reasons=dg.MetadataValue.json(pd.Series([q["reason"] for q in quarantine]).value_counts().to_dict()),
     )
-
-
-def _sample_all(context, generator: Generator, cache: ResponseCache, jobs: list, settings: SamplingSettings) -> list:
-    """Sample every (prompt, sampler) job, `generator.parallel_requests` at a time, logging progress and an
-    ETA. Results come back in job order, so reruns write identical tables. Stops the run early when the
-    backend fails every request: that is an outage or a misconfiguration, not bad output to quarantine."""
-    outcomes: list = [None] * len(jobs)
-    started = last_report = time.monotonic()
-    failed_in_a_row: dict[str, int] = {}  # per sampler: a schema the server rejects fails only NC calls
-    pool = ThreadPoolExecutor(max_workers=generator.parallel_requests)
-    try:
-        futures = {
-            pool.submit(sample_set, generator, cache, sampler, row.prompt_id, row.lang, row.text, settings): index
-            for index, (row, sampler) in enumerate(jobs)
-        }
-        for done, future in enumerate(as_completed(futures), start=1):
-            index = futures[future]
-            outcome = outcomes[index] = future.result()
-            sampler = jobs[index][1]
-            failed = outcome.reason == GenerationError.reason
-            failed_in_a_row[sampler] = failed_in_a_row.get(sampler, 0) + 1 if failed else 0
-            if failed_in_a_row[sampler] >= BACKEND_DOWN_AFTER:
-                raise dg.Failure(
-                    f"{failed_in_a_row[sampler]} {sampler} candidate sets in a row failed every request; is the "
-                    f"{generator.backend} backend up? Last error: {outcome.raw}"
-                )
-            now = time.monotonic()
-            if now - last_report >= PROGRESS_EVERY_SECONDS or done == len(jobs):
-                elapsed = now - started
-                quarantined = sum(o is not None and o.answers is None for o in outcomes)
-                cache_hits = sum(o.cache_hits for o in outcomes if o is not None)
-                context.log.info(
-                    f"{done}/{len(jobs)} sets, {quarantined} quarantined, {cache_hits} cache hits, "
-                    f"{elapsed:.0f}s elapsed, ~{elapsed / done * (len(jobs) - done):.0f}s left"
-                )
-                last_report = now
-    finally:
-        # On failure or cancellation, do not wait for the rest of the bank to be generated.
-        pool.shutdown(wait=True, cancel_futures=True)
-    return outcomes
 
 
 def _frame(rows: list[dict], model: type[pa.DataFrameModel]) -> pd.DataFrame:
