@@ -76,8 +76,9 @@ test-main: install
 test-vllm: install-vllm
 	$(VLLM_BIN)/python -m pytest ca_assets_tests/vllm_tier $(PYTEST_ARGS)
 
-bench: install
-	$(BIN)/python bench/generation.py
+bench: install install-vllm
+	$(BIN)/python bench/generation.py --backends llama_cpp,openai
+	$(VLLM_BIN)/python bench/generation.py --backends vllm,vllm_server
 
 clean:
 	rm -rf $(DATA)

@@ -11,6 +11,7 @@ def test_schema_check_reports_every_failure_case():
             "candidate_id": ["c" * 16, "c" * 16, "d" * 16],
             "set_id": ["s" * 16] * 3,
             "position": ["a", "e", "b"],
+            "model": ["m.gguf"] * 3,
             "text": ["fine", "fine", ""],
         }
     )

@@ -59,3 +59,36 @@ def test_rerun_sends_no_requests_and_reproduces_the_rows(duckdb):
     meta = _metadata(second, "candidate_sets")
     assert meta["cache_hits"] == meta["requests"] == _metadata(first, "candidate_sets")["requests"]
     assert _snapshot(duckdb) == before
+
+
+def test_multi_model_sets_record_which_model_wrote_each_answer(duckdb, tmp_path):
+    # Only one usable chat model ships offline, so the "second model" is the same weights under another file
+    # name (a different identity for the cache and the ids): the machinery is real, the diversity is not.
+    bundled = Generator().model_file
+    twin = tmp_path / "twin-smollm2.gguf"
+    twin.symlink_to(bundled)
+    generator = Generator(multi_model=[str(bundled), str(twin)])
+    config = {"ops": {"generation": {"config": {**RUN_CONFIG["ops"]["generation"]["config"], "samplers": ["multi_model"]}}}}
+    result = dg.materialize(
+        [prompts, generation, *generation_checks], resources={"duckdb": duckdb, "generator": generator}, run_config=config
+    )
+    assert result.success and all(e.passed for e in result.get_asset_check_evaluations())
+    with duckdb.connect(read_only=True) as con:
+        per_position = con.sql(
+            "select c.position, c.model, s.model from candidates c join candidate_sets s using (set_id) "
+            "where s.sampler = 'multi_model' order by s.set_id, c.position"
+        ).fetchall()
+    assert per_position, "at least one multi_model set kept"
+    for position, model, set_model in per_position:
+        assert model == (bundled.name if position in "ac" else twin.name)
+        assert set_model == "+".join(sorted([bundled.name, twin.name]))
+
+
+def test_multi_model_without_models_fails_before_any_request(duckdb):
+    config = {"ops": {"generation": {"config": {**RUN_CONFIG["ops"]["generation"]["config"], "samplers": ["multi_model"]}}}}
+    result = dg.materialize(
+        [prompts, generation], resources={"duckdb": duckdb, "generator": Generator()}, run_config=config, raise_on_error=False
+    )
+    assert not result.success
+    failure = next(e for e in result.all_events if e.is_step_failure)
+    assert "at least two models" in str(failure.event_specific_data.error)

@@ -63,13 +63,22 @@ def test_templates_render_per_language(name, lang):
 class ScriptedGenerator:
     """Stands in for the model in these unit tests of the retry logic only: replies from a script."""
 
-    def __init__(self, replies, supports_n=False):
+    def __init__(self, replies, supports_n=False, multi_model=(), model_name="scripted"):
         self.replies = list(replies)
         self.requests = []
         self.supports_n = supports_n
+        self.multi_model = list(multi_model)
+        self.model_name = model_name
+        self.asked = []  # which model answered each request
+
+    def for_model(self, name):
+        variant = ScriptedGenerator([], model_name=name)
+        variant.replies, variant.requests, variant.asked = self.replies, self.requests, self.asked  # one script
+        return variant
 
     def complete(self, request, cache):
         self.requests.append(request)
+        self.asked.append(self.model_name)
         texts = [self.replies.pop(0) for _ in range(request.n)]
         return Completion(texts=texts, tokens_in=10, tokens_out=5 * request.n, seconds=0.01)
 
@@ -174,3 +183,24 @@ def test_nc_retries_a_set_with_an_answer_in_the_wrong_language():
     generator = ScriptedGenerator([english, french])
     outcome = sample_set(generator, None, "nc", "p1", "fr", "Dois-je partir ?", SETTINGS)
     assert outcome.answers and (outcome.requests, outcome.retries) == (2, 1)
+
+
+def test_multi_model_takes_one_answer_from_each_model_in_turn():
+    replies = ["Stay close to your family.", "Go where the work is.", "", "Pray about it first.", "Save money before you go."]
+    generator = ScriptedGenerator(replies, multi_model=["m1.gguf", "m2.gguf"])
+    outcome = sample_set(generator, None, "multi_model", "p1", "en", "Should I move?", SETTINGS)
+    assert outcome.answers == ["Stay close to your family.", "Go where the work is.", "Pray about it first.",
+                               "Save money before you go."]
+    assert outcome.models == ["m1.gguf", "m2.gguf", "m1.gguf", "m2.gguf"]
+    assert generator.asked == ["m1.gguf", "m2.gguf", "m1.gguf", "m1.gguf", "m2.gguf"]  # c retried on m1
+    assert generator.requests[0].template.startswith("iid.v1.en+")  # iid's instruction, one answer per call
+
+
+def test_multi_model_needs_two_models():
+    with pytest.raises(ValueError, match="at least two models"):
+        sample_set(ScriptedGenerator([], multi_model=["only.gguf"]), None, "multi_model", "p1", "en", "Q?", SETTINGS)
+
+
+def test_nc_and_iid_record_the_one_model_for_every_answer():
+    generator = ScriptedGenerator([GOOD])
+    assert sample_set(generator, None, "nc", "p1", "en", "Should I move?", SETTINGS).models == ["scripted"] * 4

@@ -6,6 +6,7 @@ with final as (
         candidate_id::varchar as candidate_id,
         set_id::varchar as set_id,
         position::varchar as position,
+        model::varchar as model,
         text::varchar as text
     from candidate_rows
 )

@@ -1,5 +1,6 @@
 -- comparisons: one row per (annotation, rejected candidate): each best-of-4 choice expands to three
--- (chosen, rejected) pairs, with the prompt, the annotator's cohort and the sampler kept.
+-- (chosen, rejected) pairs, with the prompt, the annotator's cohort, the sampler and the model of each side
+-- (they differ for multi_model sets; `model` is the set's).
 create or replace table comparisons as
 with chosen as (
     select
@@ -9,6 +10,7 @@ with chosen as (
         an.source,
         an.explanation,
         an.chosen_position,
+        c.model as chosen_model,
         c.text as chosen_text
     from annotations as an
     inner join candidates as c
@@ -31,6 +33,8 @@ final as (
         p.text as prompt_text,
         ch.chosen_position,
         r.position as rejected_position,
+        ch.chosen_model,
+        r.model as rejected_model,
         ch.chosen_text,
         r.text as rejected_text,
         ch.explanation

@@ -164,8 +164,15 @@ class Generator(dg.ConfigurableResource):
     enable_prefix_caching: bool = Field(
         default=True, description="vllm: reuse the KV cache of shared prompt prefixes (system prompt, history)."
     )
+    multi_model: list[str] = Field(
+        default_factory=list,
+        description="The multi_model sampler's models, one answer each at positions a, b, c, d (cycled when "
+        "fewer than four): GGUF paths for llama_cpp, served model names for openai (one server or gateway). "
+        "Needs at least two.",
+    )
 
     _model: Any = PrivateAttr(default=None)
+    _variants: dict = PrivateAttr(default_factory=dict)
 
     @property
     def model_file(self) -> Path:
@@ -181,6 +188,21 @@ class Generator(dg.ConfigurableResource):
         if self.backend == "llama_cpp":
             return 1
         return self.concurrency or (128 if self.backend == "vllm" else 8)
+
+    def for_model(self, name: str) -> "Generator":
+        """This generator with another model (same backend, server and settings), created once per run."""
+        if self.backend == "vllm":
+            raise ValueError(
+                "multi_model needs several models loaded at once, which one in-process vLLM engine does not do: "
+                "serve each model with `vllm serve` (or one server with several) and use the openai backend"
+            )
+        with _CLIENT_LOCK:
+            if name not in self._variants:
+                field_name = "model_path" if self.backend == "llama_cpp" else "model"
+                self._variants[name] = self.model_copy(update={field_name: name, "multi_model": []})
+                self._variants[name]._model = None
+                self._variants[name]._variants = {}
+            return self._variants[name]
 
     @property
     def supports_n(self) -> bool:
@@ -225,6 +247,9 @@ class Generator(dg.ConfigurableResource):
         if self.backend == "vllm" and self._model is not None:
             self._model.close()
         self._model = None
+        for variant in self._variants.values():
+            variant.close()
+        self._variants = {}
 
     def _vllm(self) -> Any:
         with _CLIENT_LOCK:

@@ -4,6 +4,8 @@
   shape by a JSON schema (the Community Alignment paper's method).
 - `iid`: four independent samples at temperature 1, the paper's baseline: one request with n=4 where the
   backend supports it (vLLM), else four requests.
+- `multi_model`: one answer from each of several models (`generator.multi_model`, cycled over a–d), with
+  iid's instruction.
 
 Malformed output (not JSON, wrong count, empty, duplicate) and unusable content (a refusal, an answer not in
 the prompt's language) are retried with a new seed up to `max_attempts`, then the set is quarantined with
@@ -21,7 +23,7 @@ from ca_assets.lib.language import detect_lang
 from ca_assets.lib.paths import PROMPTS_DIR
 from ca_assets.lib.templates import Template, load_template
 
-SAMPLERS = ("nc", "iid")
+SAMPLERS = ("nc", "iid", "multi_model")
 POSITIONS = ("a", "b", "c", "d")
 TEMPLATE_VERSION = 1
 MIN_ANSWER_CHARS = 20
@@ -65,6 +67,7 @@ class SetOutcome:
     fresh_seconds: float = 0.0  # time spent on requests the cache did not answer: the model's real speed
     fresh_tokens_out: int = 0
     seeds: list[int] = field(default_factory=list)
+    models: list[str] = field(default_factory=list)  # the model that wrote each answer, a to d
 
 
 def nc_schema(max_chars: int) -> dict:
@@ -159,17 +162,17 @@ def sample_set(
 ) -> SetOutcome:
     if sampler not in SAMPLERS:
         raise ValueError(f"unknown sampler {sampler!r}; choose from {SAMPLERS}")
-    template = load_template(sampler, TEMPLATE_VERSION, lang)
+    template = load_template("iid" if sampler == "multi_model" else sampler, TEMPLATE_VERSION, lang)
     messages = _messages(template, settings, prompt_text)
     outcome = SetOutcome(answers=None, template=template)
     tag = f"{template.name}.v{template.version}.{lang}+{template.sha}"
 
-    def ask(seed: int, schema: dict | None = None, n: int = 1) -> list[str]:
+    def ask(seed: int, schema: dict | None = None, n: int = 1, via: Generator = generator) -> list[str]:
         request = ChatRequest(messages, settings.temperature, request_budget(sampler, settings), seed, tag, schema, n)
         outcome.seeds.append(seed)
         outcome.requests += 1
         try:
-            completion = generator.complete(request, cache)
+            completion = via.complete(request, cache)
         except GenerationError as error:
             raise MalformedOutput(GenerationError.reason, str(error)) from error
         outcome.cache_hits += completion.cached
@@ -194,7 +197,7 @@ def sample_set(
                 answers = parse_nc(raw)
                 for answer in answers:
                     screen_answer(answer, lang, settings.check_language)
-                outcome.answers = answers
+                outcome.answers, outcome.models = answers, [generator.model_name] * len(POSITIONS)
             except MalformedOutput as error:
                 fail(error, raw)
                 continue
@@ -212,7 +215,7 @@ def sample_set(
             raise MalformedOutput("duplicate_responses")
         answers.append(answer)
 
-    if generator.supports_n:
+    if sampler == "iid" and generator.supports_n:
         # One request for all four samples (the prompt is encoded once); a retry asks only for what is missing.
         for attempt in range(settings.max_attempts):
             outcome.retries += attempt > 0
@@ -228,17 +231,22 @@ def sample_set(
                     fail(error, text)
             if len(answers) == len(POSITIONS):
                 break
+        outcome.models = [generator.model_name] * len(answers)
     else:
-        for position in POSITIONS:
+        if sampler == "multi_model" and len(generator.multi_model) < 2:
+            raise ValueError("the multi_model sampler needs at least two models in generator.multi_model")
+        for index, position in enumerate(POSITIONS):
+            via = generator.for_model(generator.multi_model[index % len(generator.multi_model)]) if sampler == "multi_model" else generator
             for attempt in range(settings.max_attempts):
                 outcome.retries += attempt > 0
                 raw = None
                 try:
-                    raw = ask(stable_seed(prompt_id, sampler, settings.seed, position, attempt))[0]
+                    raw = ask(stable_seed(prompt_id, sampler, settings.seed, position, attempt), via=via)[0]
                     keep(raw)
                 except MalformedOutput as error:
                     fail(error, raw)
                     continue
+                outcome.models.append(via.model_name)
                 break
             else:
                 return outcome  # one position never produced an answer: quarantine the set

@@ -49,6 +49,7 @@ class Candidates(pa.DataFrameModel):
     candidate_id: Series[str] = pa.Field(unique=True, **ID)
     set_id: Series[str] = pa.Field(**ID)
     position: Series[str] = pa.Field(isin=POSITIONS)
+    model: Series[str] = pa.Field(str_length={"min_value": 1})  # differs within a set only for multi_model
     text: Series[str] = pa.Field(str_length={"min_value": 1})
 
     class Config:
@@ -139,6 +140,8 @@ class Comparisons(pa.DataFrameModel):
     prompt_text: Series[str] = pa.Field(str_length={"min_value": 1})
     chosen_position: Series[str] = pa.Field(isin=POSITIONS)
     rejected_position: Series[str] = pa.Field(isin=POSITIONS)
+    chosen_model: Series[str] = pa.Field(str_length={"min_value": 1})
+    rejected_model: Series[str] = pa.Field(str_length={"min_value": 1})
     chosen_text: Series[str] = pa.Field(str_length={"min_value": 1})
     rejected_text: Series[str] = pa.Field(str_length={"min_value": 1})
     explanation: Series[str] = pa.Field(nullable=True)

@@ -18,7 +18,10 @@ TURN = 1
 
 
 class GenerationConfig(dg.Config):
-    samplers: list[str] = Field(default_factory=lambda: list(SAMPLERS), description="Samplers to run: nc, iid.")
+    samplers: list[str] = Field(
+        default_factory=lambda: ["nc", "iid"],
+        description="Samplers to run: nc, iid, multi_model (needs generator.multi_model: two or more models).",
+    )
     prompts_per_language: int = Field(
         default=0, description="Use the first N prompts (by id) of each language; 0 uses the whole bank."
     )
@@ -78,6 +81,8 @@ def generation(
     unknown = set(config.samplers) - set(SAMPLERS)
     if unknown:
         raise dg.Failure(f"unknown samplers {sorted(unknown)}; choose from {list(SAMPLERS)}")
+    if "multi_model" in config.samplers and len(generator.multi_model) < 2:
+        raise dg.Failure("the multi_model sampler needs at least two models in the generator's multi_model list")
     with duckdb.connect(read_only=True) as con:
         prompt_rows = con.sql(load_sql("queries", "generation_prompts")).df()
     if config.prompts_per_language:
@@ -123,8 +128,10 @@ def generation(
         # Everything that shapes the answers is in the id (the seeds of the requests that made them included:
         # a screening change can keep a different attempt), so a set generated differently never reuses an id
         # that annotations may already point at.
+        models = generator.multi_model if sampler == "multi_model" else [generator.model_name]
+        identities = [generator.for_model(m).model_identity for m in models] if sampler == "multi_model" else [generator.model_identity]
         set_id = stable_id(
-            "set", row.prompt_id, TURN, sampler, generator.backend, generator.model_identity, template.sha,
+            "set", row.prompt_id, TURN, sampler, generator.backend, identities, template.sha,
             settings.temperature, settings.max_tokens, settings.max_words, outcome.seeds,
         )
         sets.append(
@@ -135,7 +142,7 @@ def generation(
                 "turn": TURN,
                 "sampler": sampler,
                 "backend": generator.backend,
-                "model": generator.model_name,
+                "model": "+".join(sorted(set(outcome.models))),
                 "template_name": template.name,
                 "template_version": template.version,
                 "template_sha": template.sha,
@@ -148,9 +155,10 @@ def generation(
                 "generation_seconds": outcome.seconds,
             }
         )
-        for position, text in zip(POSITIONS, outcome.answers):
+        for position, text, model in zip(POSITIONS, outcome.answers, outcome.models):
             candidates.append(
-                {"candidate_id": stable_id("candidate", set_id, position), "set_id": set_id, "position": position, "text": text}
+                {"candidate_id": stable_id("candidate", set_id, position), "set_id": set_id, "position": position,
+                 "model": model, "text": text}
             )
 
     totals = {key: sum(getattr(o, key) for o in outcomes) for key in ("requests", "cache_hits", "retries", "tokens_in", "tokens_out")}
