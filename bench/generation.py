@@ -27,12 +27,14 @@ import pandas as pd
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from ca_assets.lib.generation import ChatRequest, Generator, ResponseCache, json_object_format
-from ca_assets.lib.local_server import SERVED_MODEL, llama_cpp_server, vllm_server
-from ca_assets.lib.paths import PROJECT_ROOT
-from ca_assets.lib.prompt_bank import read_bank
-from ca_assets.lib.samplers import SAMPLERS, SamplingSettings
-from ca_assets.lib.sampling_run import SetJob, sample_many
+from ca_assets.lib.generation import ChatRequest, Generator, ResponseCache, json_object_format  # noqa: E402
+from ca_assets.lib.local_server import SERVED_MODEL, llama_cpp_server, vllm_server  # noqa: E402
+from ca_assets.lib.paths import PROJECT_ROOT  # noqa: E402
+from ca_assets.lib.prompt_bank import read_bank  # noqa: E402
+from ca_assets.lib.samplers import SamplingSettings  # noqa: E402
+from ca_assets.lib.sampling_run import SetJob, sample_many  # noqa: E402
+
+BENCH_SAMPLERS = ("nc", "iid")  # multi_model needs a second model, which nothing here ships
 
 
 class Recorder(Generator):
@@ -48,7 +50,7 @@ RECORDED: list[ChatRequest] = []
 
 def jobs(per_language: int) -> list[SetJob]:
     rows = pd.DataFrame(read_bank()).sort_values(["lang", "prompt_id"]).groupby("lang").head(per_language)
-    return [SetJob(r["prompt_id"], r["lang"], r["text"], sampler) for r in rows.to_dict("records") for sampler in SAMPLERS]
+    return [SetJob(r["prompt_id"], r["lang"], r["text"], sampler) for r in rows.to_dict("records") for sampler in BENCH_SAMPLERS]
 
 
 def run_pipeline(generator: Generator, work: list[SetJob], settings: SamplingSettings) -> dict:
@@ -169,7 +171,7 @@ def main() -> None:
     args = parser.parse_args()
     settings = SamplingSettings(max_words=15, max_tokens=args.max_tokens)
     work = jobs(args.prompts_per_language)
-    print(f"{len(work)} candidate sets ({args.prompts_per_language} prompt(s) per language x {list(SAMPLERS)}), "
+    print(f"{len(work)} candidate sets ({args.prompts_per_language} prompt(s) per language x {list(BENCH_SAMPLERS)}), "
           f"max_tokens={args.max_tokens}; {platform.processor() or platform.machine()}, {os.cpu_count()} cores")
 
     rows, costs = [], {}
@@ -181,6 +183,7 @@ def main() -> None:
         send = raw_llama_cpp(plain)
         found, costs["llama_cpp"] = measure("llama_cpp", recorder, plain, lambda rs: run_raw(send, rs), work, settings)
         rows += found
+        print(pd.DataFrame(found).fillna("").to_string(index=False), flush=True)
     if "openai" in backends:
         with llama_cpp_server() as base_url:
             # llama.cpp's server answers one request at a time: more in flight would only queue.
@@ -191,6 +194,8 @@ def main() -> None:
                 "openai (llama.cpp server)", Recorder(**options), Generator(**options), lambda rs: run_raw(send, rs), work, settings
             )
             rows += found
+            print(pd.DataFrame(found).fillna("").to_string(index=False), flush=True)
+        print(pd.DataFrame(found).fillna("").to_string(index=False), flush=True)
     if "vllm" in backends:
         options = {"backend": "vllm", "model": str(args.vllm_model), "enforce_eager": True, "context_length": 2048,
                    "concurrency": args.in_flight}
@@ -201,6 +206,7 @@ def main() -> None:
         finally:
             plain.close()
         rows += found
+        print(pd.DataFrame(found).fillna("").to_string(index=False), flush=True)
     if "vllm_server" in backends:
         with vllm_server(args.vllm_model) as base_url:
             options = {"backend": "openai", "base_url": base_url, "model": SERVED_MODEL, "server_supports_n": True,
@@ -211,6 +217,8 @@ def main() -> None:
                 lambda rs: run_raw(send, rs, args.in_flight), work, settings,
             )
             rows += found
+            print(pd.DataFrame(found).fillna("").to_string(index=False), flush=True)
+        print(pd.DataFrame(found).fillna("").to_string(index=False), flush=True)
 
     print("\nThroughput, the same requests: raw backend vs the pipeline's generation step")
     print(pd.DataFrame(rows).fillna("").to_string(index=False))
