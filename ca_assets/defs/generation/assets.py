@@ -128,8 +128,11 @@ def generation(
         # Everything that shapes the answers is in the id (the seeds of the requests that made them included:
         # a screening change can keep a different attempt), so a set generated differently never reuses an id
         # that annotations may already point at.
-        models = generator.multi_model if sampler == "multi_model" else [generator.model_name]
-        identities = [generator.for_model(m).model_identity for m in models] if sampler == "multi_model" else [generator.model_identity]
+        identities = (
+            [generator.for_model(m).model_identity for m in generator.multi_model]
+            if sampler == "multi_model"
+            else [generator.model_identity]
+        )
         set_id = stable_id(
             "set", row.prompt_id, TURN, sampler, generator.backend, identities, template.sha,
             settings.temperature, settings.max_tokens, settings.max_words, outcome.seeds,
