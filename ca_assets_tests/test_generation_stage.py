@@ -3,21 +3,15 @@
 import dagster as dg
 import pytest
 
-from ca_assets.defs.generation.assets import generation, generation_checks
+from ca_assets.defs.generation.assets import generation
 from ca_assets.defs.prompts.assets import prompts
 from ca_assets.lib.generation import Generator
+from ca_assets_tests.generation_run import SMALL_RUN, materialize_generation
 
 pytestmark = pytest.mark.slow
 
-RUN_CONFIG = {"ops": {"generation": {"config": {"prompts_per_language": 1, "max_words": 12, "max_tokens": 24}}}}
-
-
 def _materialize(duckdb):
-    return dg.materialize(
-        [prompts, generation, *generation_checks],
-        resources={"duckdb": duckdb, "generator": Generator()},
-        run_config=RUN_CONFIG,
-    )
+    return materialize_generation(duckdb, Generator())
 
 
 def _metadata(result, table):
@@ -67,11 +61,7 @@ def test_multi_model_sets_record_which_model_wrote_each_answer(duckdb, tmp_path)
     bundled = Generator().model_file
     twin = tmp_path / "twin-smollm2.gguf"
     twin.symlink_to(bundled)
-    generator = Generator(multi_model=[str(bundled), str(twin)])
-    config = {"ops": {"generation": {"config": {**RUN_CONFIG["ops"]["generation"]["config"], "samplers": ["multi_model"]}}}}
-    result = dg.materialize(
-        [prompts, generation, *generation_checks], resources={"duckdb": duckdb, "generator": generator}, run_config=config
-    )
+    result = materialize_generation(duckdb, Generator(multi_model=[str(bundled), str(twin)]), samplers=["multi_model"])
     assert result.success and all(e.passed for e in result.get_asset_check_evaluations())
     with duckdb.connect(read_only=True) as con:
         per_position = con.sql(
@@ -85,7 +75,7 @@ def test_multi_model_sets_record_which_model_wrote_each_answer(duckdb, tmp_path)
 
 
 def test_multi_model_without_models_fails_before_any_request(duckdb):
-    config = {"ops": {"generation": {"config": {**RUN_CONFIG["ops"]["generation"]["config"], "samplers": ["multi_model"]}}}}
+    config = {"ops": {"generation": {"config": {**SMALL_RUN, "samplers": ["multi_model"]}}}}
     result = dg.materialize(
         [prompts, generation], resources={"duckdb": duckdb, "generator": Generator()}, run_config=config, raise_on_error=False
     )

