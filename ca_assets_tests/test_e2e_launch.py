@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DG = Path(sys.executable).with_name("dg")
 TABLES = (
     "prompts", "candidate_sets", "candidates", "candidate_embeddings", "candidate_values",
-    "set_diversity", "annotators", "annotations", "comparisons",
+    "set_diversity", "annotators", "annotations", "comparisons", "calibration_set", "judge_calibration",
+    "sampler_report",
 )
 
 
@@ -72,10 +73,10 @@ def test_second_launch_writes_the_same_rows(launched):
     assert fingerprints[0] == fingerprints[1]
 
 
-def test_every_asset_check_ran_and_passed(launched, monkeypatch):
+def test_every_asset_check_ran_and_no_error_check_failed(launched, monkeypatch):
     _, home, _ = launched
     monkeypatch.setenv("DAGSTER_HOME", str(home))
-    from dagster import DagsterEventType, DagsterInstance
+    from dagster import AssetCheckSeverity, DagsterEventType, DagsterInstance
 
     expected = set(defs().get_repository_def().asset_graph.asset_check_keys)
     with DagsterInstance.get() as instance:
@@ -83,9 +84,11 @@ def test_every_asset_check_ran_and_passed(launched, monkeypatch):
         assert len(runs) == 2 and all(run.is_success for run in runs)
         for run in runs:
             events = instance.all_logs(run.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION)
-            results = {e.dagster_event.event_specific_data.asset_check_key: e.dagster_event.event_specific_data.passed for e in events}
+            results = {e.dagster_event.event_specific_data.asset_check_key: e.dagster_event.event_specific_data for e in events}
             assert set(results) == expected
-            assert all(results.values()), {k.name: v for k, v in results.items() if not v}
+            # WARN checks (homogeneous sets, a judge at chance) may flag the toy model's output; ERROR ones may not.
+            failed = {k.name for k, r in results.items() if not r.passed and r.severity == AssetCheckSeverity.ERROR}
+            assert not failed, failed
 
 
 def test_trl_export_reads_back_with_message_lists(launched):

@@ -1,13 +1,15 @@
--- candidate_embeddings: one row per candidate, its unit-length sentence embedding.
--- Input: `embedding_rows` registered from Python; `embedding` arrives as a list of floats.
+-- candidate_embeddings: one row per candidate, its unit-length sentence embedding, read from the embedding
+-- cache (filled for every candidate text just before this runs).
 create or replace table candidate_embeddings as
 with final as (
     select
-        candidate_id::varchar as candidate_id,
-        model::varchar as model,
-        dim::bigint as dim,
-        embedding::float[] as embedding
-    from embedding_rows
+        c.candidate_id::varchar as candidate_id,
+        $model_name::varchar as model,
+        e.dim::bigint as dim,
+        e.embedding::float[] as embedding
+    from candidates as c
+    inner join cache.embeddings as e
+        on e.model = $model and e.text_sha = sha256(c.text)
 )
 
 select * from final

@@ -10,7 +10,13 @@ from ca_assets.lib.generation import Generator
 @dg.definitions
 def resources() -> dg.Definitions:
     return dg.Definitions(
-        resources={"duckdb": DuckDB(), "generator": Generator(), "embedder": Embedder()},
+        resources={
+            "duckdb": DuckDB(),
+            "generator": Generator(),
+            # The LLM value judge's model: in production usually a larger model than the candidates' generator.
+            "judge_generator": Generator(),
+            "embedder": Embedder(),
+        },
         # One process per run: the multiprocess executor pays ~6 s of imports per step (x 25 steps), and
         # the graph is a chain around one DuckDB writer, so parallel steps would only queue on its lock.
         executor=dg.in_process_executor,

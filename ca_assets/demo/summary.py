@@ -1,4 +1,5 @@
-"""Print what a run made: rows per table, mean diversity per sampler, and where the exports are."""
+"""Print what a run made: rows per table, the sampler report over all languages, the judge's calibration,
+and where the plots and exports are."""
 
 import duckdb
 
@@ -11,9 +12,12 @@ TABLES = (
     "candidates",
     "generation_requests",
     "generation_quarantine",
+    "calibration_set",
+    "judge_calibration",
     "candidate_embeddings",
     "candidate_values",
     "set_diversity",
+    "sampler_report",
     "annotators",
     "annotations",
     "comparisons",
@@ -31,11 +35,16 @@ def main() -> None:
             except duckdb.CatalogException:
                 count = "missing"
             print(f"  {table:<24} {count}")
-        print("\nmean candidate-set diversity per sampler (cosine distance of the four answers' embeddings)")
-        print(con.sql(load_sql("reports", "diversity_by_sampler")).df().to_string(index=False))
-    print("\nexports")
-    for path in sorted((store.root / "exports").glob("*")):
-        print(f"  {path}")
+        print("\nsampler report, all languages (coverage@4: share of sets with an answer expressing the pole)")
+        report = con.table("sampler_report").df()
+        overall = report[report["lang"] == "all"].drop(columns="lang").set_index("sampler").round(3)
+        print(overall.T.to_string())
+        print("\nvalue judge accuracy on the calibration set, all languages (cross-validated over topics)")
+        print(con.sql(load_sql("queries", "judge_accuracy_summary")).df().to_string(index=False))
+    print("\nplots and exports")
+    for folder in ("reports/sampler_report", "exports"):
+        for path in sorted((store.root / folder).glob("*")):
+            print(f"  {path}")
     print(f"\nquery it read-only: duckdb.connect({str(store.database_path)!r}, read_only=True)\n")
 
 

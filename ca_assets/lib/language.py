@@ -3,6 +3,9 @@
 from functools import cache
 
 LANGS = ("en", "fr", "it", "pt", "hi")
+# Language identification on a few words is a guess (langid calls "You're right, I am" Italian): shorter
+# texts are not judged.
+MIN_CHARS_FOR_LANGUAGE = 40
 
 
 @cache
@@ -16,3 +19,9 @@ def _identifier():
 
 def detect_lang(text: str) -> str:
     return _identifier().classify(text)[0]
+
+
+def identifiable_lang(text: str) -> str | None:
+    """The detected language of a text long enough to tell, else None. The one rule that generation
+    screening and set diversity share."""
+    return detect_lang(text) if len(text) >= MIN_CHARS_FOR_LANGUAGE else None

@@ -19,7 +19,7 @@ from functools import cache
 
 from ca_assets.lib.generation import ChatRequest, GenerationError, Generator, ResponseCache
 from ca_assets.lib.ids import stable_seed
-from ca_assets.lib.language import detect_lang
+from ca_assets.lib.language import identifiable_lang
 from ca_assets.lib.paths import PROMPTS_DIR
 from ca_assets.lib.templates import Template, load_template
 
@@ -27,9 +27,6 @@ SAMPLERS = ("nc", "iid", "multi_model")
 POSITIONS = ("a", "b", "c", "d")
 TEMPLATE_VERSION = 1
 MIN_ANSWER_CHARS = 20
-# Language identification on a few words is a guess (langid calls "You're right, I am" Italian): shorter
-# answers are not judged.
-MIN_CHARS_FOR_LANGUAGE = 40
 
 
 class MalformedOutput(ValueError):
@@ -105,9 +102,9 @@ def screen_answer(answer: str, lang: str, check_language: bool = True) -> None:
     """MalformedOutput if an answer is a refusal or (long enough to tell and) not in the prompt's language."""
     if _refusal().match(answer.lstrip(" .\"'*#-")):
         raise MalformedOutput("refusal", answer[:80])
-    if check_language and len(answer) >= MIN_CHARS_FOR_LANGUAGE:
-        detected = detect_lang(answer)
-        if detected != lang:
+    if check_language:
+        detected = identifiable_lang(answer)
+        if detected not in (None, lang):
             raise MalformedOutput("wrong_language", f"{detected}, expected {lang}")
 
 

@@ -8,7 +8,7 @@ from ca_assets.lib.language import LANGS
 from ca_assets.lib.samplers import POSITIONS, SAMPLERS
 from ca_assets.lib.simulation import COUNTRIES
 from ca_assets.lib.trl import trl_row_problems
-from ca_assets.lib.values import POLES
+from ca_assets.lib.values import AXES, LABELS
 
 ID = {"str_length": {"min_value": 8, "max_value": 64}}
 
@@ -85,12 +85,41 @@ class CandidateEmbeddings(pa.DataFrameModel):
         return frame["embedding"].map(len) == frame["dim"]
 
 
+class CalibrationSet(pa.DataFrameModel):
+    item_id: Series[str]
+    lang: Series[str] = pa.Field(isin=LANGS)
+    topic: Series[str]
+    pole: Series[str] = pa.Field(isin=LABELS)
+    text: Series[str] = pa.Field(str_length={"min_value": 1})
+
+    class Config:
+        unique = ["lang", "item_id"]
+
+
+class JudgeCalibration(pa.DataFrameModel):
+    judge: Series[str]
+    lang: Series[str] = pa.Field(isin=[*LANGS, "all"])
+    measure: Series[str] = pa.Field(isin=[*AXES, "label"])
+    items: Series[int] = pa.Field(gt=0)
+    correct: Series[int] = pa.Field(ge=0)
+    accuracy: Series[float] = pa.Field(ge=0, le=1)
+    chance: Series[float] = pa.Field(gt=0, lt=1)
+
+    class Config:
+        unique = ["judge", "lang", "measure"]
+
+
 class CandidateValues(pa.DataFrameModel):
     candidate_id: Series[str] = pa.Field(unique=True, **ID)
     judge: Series[str]
-    trad_secular: Series[float]
-    surv_self: Series[float]
-    pole: Series[str] = pa.Field(isin=POLES)
+    trad_secular: Series[float] = pa.Field(nullable=True)  # null only when unjudged
+    surv_self: Series[float] = pa.Field(nullable=True)
+    pole: Series[str] = pa.Field(isin=[*LABELS, "unjudged"])
+    judge_raw: Series[str] = pa.Field(nullable=True)
+
+    @pa.dataframe_check
+    def scored_unless_unjudged(cls, frame) -> Series[bool]:
+        return (frame["pole"] == "unjudged") | (frame["trad_secular"].notna() & frame["surv_self"].notna())
 
 
 class SetDiversity(pa.DataFrameModel):
@@ -99,7 +128,37 @@ class SetDiversity(pa.DataFrameModel):
     lang: Series[str] = pa.Field(isin=LANGS)
     mean_pairwise_distance: Series[float] = pa.Field(ge=0, le=2)
     min_pairwise_distance: Series[float] = pa.Field(ge=0, le=2)
-    poles_covered: Series[int] = pa.Field(ge=1, le=4)
+    distinct_1: Series[float] = pa.Field(ge=0, le=1)
+    distinct_2: Series[float] = pa.Field(ge=0, le=1)
+    poles_covered: Series[int] = pa.Field(ge=0, le=4)
+    candidates: Series[int] = pa.Field(ge=1)
+    answers_in_language: Series[int] = pa.Field(ge=0)
+    homogeneous: Series[bool]
+
+
+class SamplerReport(pa.DataFrameModel):
+    sampler: Series[str] = pa.Field(isin=SAMPLERS)
+    lang: Series[str] = pa.Field(isin=[*LANGS, "all"])
+    requested: Series[int] = pa.Field(gt=0)
+    kept: Series[int] = pa.Field(ge=0)
+    quarantined: Series[int] = pa.Field(ge=0)
+    quarantine_rate: Series[float] = pa.Field(ge=0, le=1)
+    mean_pairwise_distance: Series[float] = pa.Field(nullable=True, ge=0, le=2)  # null when nothing was kept
+    min_pairwise_distance: Series[float] = pa.Field(nullable=True, ge=0, le=2)
+    distinct_2: Series[float] = pa.Field(nullable=True, ge=0, le=1)
+    poles_covered: Series[float] = pa.Field(nullable=True, ge=0, le=4)
+    homogeneous_share: Series[float] = pa.Field(nullable=True, ge=0, le=1)
+    coverage_traditional: Series[float] = pa.Field(nullable=True, ge=0, le=1)
+    coverage_secular_rational: Series[float] = pa.Field(nullable=True, ge=0, le=1)
+    coverage_survival: Series[float] = pa.Field(nullable=True, ge=0, le=1)
+    coverage_self_expression: Series[float] = pa.Field(nullable=True, ge=0, le=1)
+
+    class Config:
+        unique = ["sampler", "lang"]
+
+    @pa.dataframe_check
+    def requests_reconcile(cls, frame) -> Series[bool]:
+        return frame["requested"] == frame["kept"] + frame["quarantined"]
 
 
 class Annotators(pa.DataFrameModel):

@@ -10,14 +10,21 @@ from ca_assets.lib.metadata import table_metadata
 from ca_assets.lib.sql import load_sql
 
 
-def write_table(duckdb: DuckDB, table: str, inputs: dict[str, Any] | None = None, **extra: Any) -> dg.MaterializeResult:
+def write_table(
+    duckdb: DuckDB,
+    table: str,
+    inputs: dict[str, Any] | None = None,
+    params: dict[str, Any] | None = None,
+    **extra: Any,
+) -> dg.MaterializeResult:
     """Run sql/<table>.sql (a `create or replace table`, so a rerun replaces rather than duplicates) with
-    `inputs` (pandas frames or Arrow tables) registered as views, in one transaction."""
+    `inputs` (pandas frames or Arrow tables) registered as views and `params` bound to its `$name`s, in one
+    transaction."""
     with duckdb.connect() as con:
         con.begin()
         for name, frame in (inputs or {}).items():
             con.register(name, frame)
-        con.execute(load_sql(table))
+        con.execute(load_sql(table), params or {})
         con.commit()
         metadata = table_metadata(con, table, **extra)
     return dg.MaterializeResult(asset_key=table_key(table), metadata=metadata)

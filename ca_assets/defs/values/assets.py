@@ -1,18 +1,114 @@
-import time
+"""Values stage: embeddings, the IW value of each candidate (with the judge's calibration), per-set diversity
+and the sampler report that compares nc, iid and multi_model."""
+
+from typing import Literal
 
 import dagster as dg
-import numpy as np
 import pandas as pd
+from pydantic import Field
 
-from ca_assets.lib.checks import DUCKDB_POOL, schema_check, table_key
+from ca_assets.lib.checks import DUCKDB_POOL, audit_check, schema_check, table_key
+from ca_assets.lib.diversity import set_text_stats
 from ca_assets.lib.duckdb import DuckDB
-from ca_assets.lib.embeddings import Embedder
-from ca_assets.lib.schemas import CandidateEmbeddings, CandidateValues, SetDiversity
+from ca_assets.lib.embeddings import Embedder, embed_cached, ensure_cached
+from ca_assets.lib.generation import Generator, ResponseCache
+from ca_assets.lib.llm_judge import LlmJudge
+from ca_assets.lib.plots import attach, coverage_bars, value_map
+from ca_assets.lib.schemas import (
+    CalibrationSet,
+    CandidateEmbeddings,
+    CandidateValues,
+    JudgeCalibration,
+    SamplerReport,
+    SetDiversity,
+)
 from ca_assets.lib.sql import load_sql
 from ca_assets.lib.tables import write_table
-from ca_assets.lib.values import JUDGE_VERSION, POLES, judge, pole_texts
+from ca_assets.lib.values import LABELS, PrototypeJudge, accuracy_table, cross_validated_labels, read_calibration_set
 
 GROUP = "values"
+JUDGES = ("embedding", "llm")
+PAPER_JUDGE = "GPT-4o in the paper: 85.8% (trad_secular) and 78.3% (surv_self) on its own labelled set"
+
+
+def _prototype_judge(duckdb: DuckDB, embedder: Embedder, calibration: pd.DataFrame, log) -> PrototypeJudge:
+    return PrototypeJudge(lambda texts: embed_cached(duckdb, embedder, texts, log), calibration)
+
+
+def _llm_judge(duckdb: DuckDB, generator: Generator, log) -> LlmJudge:
+    return LlmJudge(generator, ResponseCache(duckdb.subdir("cache") / "value_judge"), log=log)
+
+
+@dg.asset(key=table_key("calibration_set"), group_name=GROUP, kinds={"duckdb"}, pool=DUCKDB_POOL)
+def calibration_set(duckdb: DuckDB) -> dg.MaterializeResult:
+    """Grain: one row per labelled text of the shipped calibration set (prompts/judge/calibration/<lang>.jsonl,
+    written for this project): 10 topics x 5 labels (four IW poles and none) per language."""
+    rows = read_calibration_set()
+    counts = rows.groupby(["lang", "pole"]).size().unstack(fill_value=0)
+    return write_table(
+        duckdb, "calibration_set", {"calibration_rows": rows}, per_language=dg.MetadataValue.md(counts.to_markdown())
+    )
+
+
+class JudgeCalibrationConfig(dg.Config):
+    judges: list[str] = Field(
+        default_factory=lambda: ["embedding"],
+        description="Judges to score: embedding (offline, cross-validated over topics) and/or llm "
+        "(the judge_generator resource).",
+    )
+    llm_items_per_language: int = Field(
+        default=0, description="Score the LLM judge on the first N items of each language; 0 uses all."
+    )
+
+
+@dg.asset(
+    key=table_key("judge_calibration"),
+    deps=[table_key("calibration_set")],
+    group_name=GROUP,
+    kinds={"duckdb", "numpy"},
+    pool=DUCKDB_POOL,
+)
+def judge_calibration(
+    context: dg.AssetExecutionContext,
+    config: JudgeCalibrationConfig,
+    duckdb: DuckDB,
+    embedder: Embedder,
+    judge_generator: Generator,
+) -> dg.MaterializeResult:
+    """Grain: one row per (judge, language, measure): the judge's accuracy against the calibration set's
+    labels, per axis (sign of the score; chance 0.5) and for the five-way label. The embedding judge is
+    scored cross-validated over topics (never on items its calibration saw)."""
+    unknown = set(config.judges) - set(JUDGES)
+    if unknown:
+        raise dg.Failure(f"unknown judges {sorted(unknown)}; choose from {JUDGES}")
+    with duckdb.connect(read_only=True) as con:
+        calibration = con.table("calibration_set").df()
+    tables = []
+    if "embedding" in config.judges:
+        verdicts = cross_validated_labels(lambda texts: embed_cached(duckdb, embedder, texts, context.log.info), calibration)
+        tables.append(accuracy_table(calibration, verdicts).assign(judge=PrototypeJudge.name))
+    if "llm" in config.judges:
+        items = calibration.groupby("lang").head(config.llm_items_per_language) if config.llm_items_per_language else calibration
+        judge = _llm_judge(duckdb, judge_generator, context.log.info)
+        verdicts = judge.judge(items["text"].tolist(), items["lang"].tolist()).set_index(items.index)
+        tables.append(accuracy_table(items, verdicts).assign(judge=judge.name))
+    accuracy = pd.concat(tables, ignore_index=True)
+    summary = accuracy.pivot_table(index=["judge", "lang"], columns="measure", values="accuracy").round(3)
+    return write_table(
+        duckdb,
+        "judge_calibration",
+        {"accuracy_rows": accuracy},
+        accuracy=dg.MetadataValue.md(summary.to_markdown()),
+        reference=PAPER_JUDGE,
+    )
+
+
+class ValuesConfig(dg.Config):
+    judge: Literal["embedding", "llm"] = Field(
+        default="embedding",
+        description="embedding: calibrated embedding prototypes (offline). llm: the judge_generator resource "
+        "with structured output.",
+    )
 
 
 @dg.asset(
@@ -23,59 +119,61 @@ GROUP = "values"
     pool=DUCKDB_POOL,
 )
 def candidate_embeddings(context: dg.AssetExecutionContext, duckdb: DuckDB, embedder: Embedder) -> dg.MaterializeResult:
-    """Grain: one row per candidate: its unit-length sentence embedding from a multilingual encoder."""
+    """Grain: one row per candidate: its unit-length sentence embedding. Each distinct text is embedded once
+    per model and kept in the cache.embeddings table across runs."""
     with duckdb.connect(read_only=True) as con:
-        rows = con.sql(load_sql("queries", "candidate_texts")).df()
-    started = time.perf_counter()
-    vectors = embedder.embed(rows["text"].tolist())
-    seconds = time.perf_counter() - started
-    context.log.info(f"embedded {len(rows)} candidates in {seconds:.1f}s")
-    frame = pd.DataFrame(
-        {
-            "candidate_id": rows["candidate_id"],
-            "model": embedder.model_name,
-            "dim": vectors.shape[1],
-            "embedding": list(vectors),
-        }
-    )
+        texts = con.sql(load_sql("queries", "candidate_texts")).df()
+    stats = ensure_cached(duckdb, embedder, texts, context.log.info)
+    seconds = stats["embed_seconds"]
     return write_table(
         duckdb,
         "candidate_embeddings",
-        {"embedding_rows": frame},
-        model=embedder.model_name,
-        texts_per_second=round(len(rows) / seconds, 1) if seconds else 0.0,
+        params={"model": embedder.model_identity, "model_name": embedder.model_name},
+        **stats,
+        texts_per_second=round(stats["embedded"] / seconds, 1) if seconds else 0.0,
     )
 
 
 @dg.asset(
     key=table_key("candidate_values"),
-    deps=[table_key("candidate_embeddings")],
+    deps=[table_key("candidate_embeddings"), table_key("calibration_set")],
     group_name=GROUP,
     kinds={"duckdb", "numpy"},
     pool=DUCKDB_POOL,
 )
-def candidate_values(duckdb: DuckDB, embedder: Embedder) -> dg.MaterializeResult:
-    """Grain: one row per candidate: which Inglehart–Welzel pole it expresses and its score on the two
-    axes, from the embedding-prototype judge (pole descriptions in prompts/judge/)."""
+def candidate_values(
+    context: dg.AssetExecutionContext,
+    config: ValuesConfig,
+    duckdb: DuckDB,
+    embedder: Embedder,
+    judge_generator: Generator,
+) -> dg.MaterializeResult:
+    """Grain: one row per candidate: which Inglehart–Welzel pole it expresses (or none) and its score on the
+    two axes, from the configured judge (see judge_calibration for how far to trust it)."""
     with duckdb.connect(read_only=True) as con:
-        rows = con.sql(load_sql("queries", "candidate_vectors")).df()
-    embeddings = np.stack(rows["embedding"].to_numpy()) if len(rows) else np.zeros((0, 1), dtype=np.float32)
-    poles = embedder.embed(list(pole_texts().values()))
-    trad_secular, surv_self, closest = judge(embeddings, poles) if len(rows) else ([], [], [])
-    frame = pd.DataFrame(
-        {
-            "candidate_id": rows["candidate_id"],
-            "judge": f"embedding_prototype.v{JUDGE_VERSION}",
-            "trad_secular": trad_secular,
-            "surv_self": surv_self,
-            "pole": closest,
-        }
-    )
+        rows = con.sql(load_sql("queries", "candidates_to_judge")).df()
+        calibration = con.table("calibration_set").df()
+    if config.judge == "embedding":
+        judge = _prototype_judge(duckdb, embedder, calibration, context.log.info)
+        verdicts = judge.judge(rows["text"].tolist(), rows["lang"].tolist()).assign(judge_raw=None)
+    else:
+        judge = _llm_judge(duckdb, judge_generator, context.log.info)
+        verdicts = judge.judge(rows["text"].tolist(), rows["lang"].tolist())
+    frame = pd.concat([rows[["candidate_id"]], verdicts.rename(columns={"label": "pole"})], axis=1).assign(judge=judge.name)
     return write_table(
         duckdb,
         "candidate_values",
         {"value_rows": frame},
-        poles=dg.MetadataValue.json({p: int((frame["pole"] == p).sum()) for p in POLES}),
+        judge=judge.name,
+        poles=dg.MetadataValue.json({label: int((frame["pole"] == label).sum()) for label in (*LABELS, "unjudged")}),
+    )
+
+
+class DiversityConfig(dg.Config):
+    homogeneous_below: float = Field(
+        default=0.06,
+        description="A set whose mean pairwise cosine distance is below this is flagged homogeneous (WARN check). "
+        "Depends on the embedding model: E5's distances are compressed (see README).",
     )
 
 
@@ -86,20 +184,76 @@ def candidate_values(duckdb: DuckDB, embedder: Embedder) -> dg.MaterializeResult
     kinds={"duckdb"},
     pool=DUCKDB_POOL,
 )
-def set_diversity(duckdb: DuckDB) -> dg.MaterializeResult:
+def set_diversity(config: DiversityConfig, duckdb: DuckDB) -> dg.MaterializeResult:
     """Grain: one row per candidate set: mean and minimum pairwise cosine distance of its four answers,
-    and how many IW poles they cover. Higher means the set offers annotators a real choice."""
-    result = write_table(duckdb, "set_diversity")
+    distinct-1/2, IW poles covered, answers in the prompt's language, and a homogeneous flag."""
     with duckdb.connect(read_only=True) as con:
-        summary = con.sql(load_sql("reports", "diversity_by_sampler")).df()
+        texts = con.sql(load_sql("queries", "set_texts")).df()
+    return write_table(
+        duckdb,
+        "set_diversity",
+        {"set_text_stats": set_text_stats(texts)},
+        params={"homogeneous_below": config.homogeneous_below},
+    )
+
+
+@dg.asset(
+    key=table_key("sampler_report"),
+    deps=[
+        table_key("set_diversity"),
+        table_key("candidate_values"),
+        table_key("generation_requests"),
+        table_key("generation_quarantine"),
+        table_key("judge_calibration"),
+    ],
+    group_name=GROUP,
+    kinds={"duckdb", "matplotlib"},
+    pool=DUCKDB_POOL,
+)
+def sampler_report(duckdb: DuckDB) -> dg.MaterializeResult:
+    """Grain: one row per (sampler, language) and per sampler over all languages: coverage@4 of each IW pole,
+    mean diversity and quarantine rate. Plots: the candidates on the value map, and the coverage bars."""
+    result = write_table(duckdb, "sampler_report")
+    with duckdb.connect(read_only=True) as con:
+        report = con.table("sampler_report").df()
+        points = con.sql(load_sql("queries", "value_map_points")).df()
+        judges = con.sql(load_sql("queries", "judge_accuracy_summary")).df()
+    folder = duckdb.subdir("reports") / "sampler_report"
+    overall = report[report["lang"] == "all"].drop(columns="lang").set_index("sampler").round(3)
     return dg.MaterializeResult(
         asset_key=result.asset_key,
-        metadata={**result.metadata, "per_sampler": dg.MetadataValue.md(summary.to_markdown(index=False))},
+        metadata={
+            **result.metadata,
+            "per_sampler": dg.MetadataValue.md(overall.T.to_markdown()),
+            "judge_accuracy": dg.MetadataValue.md(judges.to_markdown(index=False)),
+            **attach(value_map(points), folder / "value_map.png", "value_map"),
+            **attach(coverage_bars(report), folder / "coverage.png", "coverage"),
+        },
     )
 
 
 values_checks = [
+    schema_check("calibration_set", CalibrationSet),
+    schema_check("judge_calibration", JudgeCalibration),
+    audit_check(
+        "judge_calibration",
+        "judge_calibration_beats_chance",
+        "Every judge beats chance on every measure in every language of the calibration set.",
+        dg.AssetCheckSeverity.WARN,
+    ),
     schema_check("candidate_embeddings", CandidateEmbeddings),
     schema_check("candidate_values", CandidateValues),
     schema_check("set_diversity", SetDiversity),
+    audit_check(
+        "set_diversity",
+        "set_diversity_four_in_language",
+        "Every requested set has exactly 4 candidates in the prompt's language, or a quarantine entry saying why not.",
+    ),
+    audit_check(
+        "set_diversity",
+        "set_diversity_homogeneous",
+        "No candidate set is homogeneous (mean pairwise embedding distance under the configured threshold).",
+        dg.AssetCheckSeverity.WARN,
+    ),
+    schema_check("sampler_report", SamplerReport),
 ]

@@ -1,0 +1,85 @@
+"""Plots attached to materializations: PNG bytes from matplotlib (headless), shown in the Dagster UI as
+markdown images and saved under the data directory's reports/ folder."""
+
+import base64
+import io
+from pathlib import Path
+
+import dagster as dg
+import matplotlib
+
+matplotlib.use("Agg")  # no display: runs in Dagster's worker processes and CI
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from ca_assets.lib.language import LANGS  # noqa: E402
+from ca_assets.lib.simulation import COUNTRIES  # noqa: E402
+from ca_assets.lib.values import POLES  # noqa: E402
+
+SAMPLER_COLOURS = {"nc": "#d62728", "iid": "#1f77b4", "multi_model": "#2ca02c"}
+
+
+def _png(figure: plt.Figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def value_map(points: pd.DataFrame) -> bytes:
+    """Candidates on the two IW axes, one colour per sampler, with the countries' mean positions that seed the
+    simulated annotators for reference (both axes in the judge's calibrated units: ±1 is a typical
+    calibration answer of that pole)."""
+    figure, axis = plt.subplots(figsize=(7, 6))
+    for sampler, rows in points.groupby("sampler"):
+        axis.scatter(
+            rows["trad_secular"], rows["surv_self"], s=14, alpha=0.55,
+            color=SAMPLER_COLOURS.get(sampler, "grey"), label=f"{sampler} ({len(rows)} candidates)",
+        )
+    for country in COUNTRIES:
+        axis.scatter(country.trad_secular, country.surv_self, marker="*", s=160, color="black", zorder=3)
+        axis.annotate(country.name, (country.trad_secular, country.surv_self), xytext=(5, 5), textcoords="offset points")
+    axis.axhline(0, color="grey", linewidth=0.6)
+    axis.axvline(0, color="grey", linewidth=0.6)
+    axis.set_xlabel("traditional  ←  trad_secular  →  secular-rational")
+    axis.set_ylabel("survival  ←  surv_self  →  self-expression")
+    axis.set_title("Candidates on the Inglehart–Welzel map (★ country means seeding simulated annotators)")
+    axis.legend(loc="lower right", fontsize=8)
+    return _png(figure)
+
+
+def coverage_bars(report: pd.DataFrame) -> bytes:
+    """coverage@4 per IW pole, one bar per sampler, one panel per language (and all languages)."""
+    langs = [lang for lang in LANGS if lang in set(report["lang"])] + ["all"]
+    samplers = list(report["sampler"].unique())
+    figure, axes = plt.subplots(1, len(langs), figsize=(3.0 * len(langs), 3.6), sharey=True, squeeze=False)
+    width = 0.8 / max(len(samplers), 1)
+    for axis, lang in zip(axes[0], langs):
+        for index, sampler in enumerate(samplers):
+            row = report[(report["lang"] == lang) & (report["sampler"] == sampler)]
+            values = [float(row[f"coverage_{pole}"].iloc[0]) if len(row) else 0.0 for pole in POLES]
+            axis.bar(
+                [p + index * width for p in range(len(POLES))], [0 if pd.isna(v) else v for v in values], width,
+                color=SAMPLER_COLOURS.get(sampler, "grey"), label=sampler,
+            )
+        kept = ", ".join(f"{r.sampler} {r.kept}" for r in report[report["lang"] == lang].itertuples())
+        axis.set_title(f"{lang}\n(sets: {kept})", fontsize=9)
+        axis.set_xticks([p + width * (len(samplers) - 1) / 2 for p in range(len(POLES))])
+        axis.set_xticklabels(["trad", "secular", "survival", "self-exp"], rotation=45, fontsize=8)
+        axis.set_ylim(0, 1)
+    axes[0][0].set_ylabel("coverage@4 (share of sets)")
+    axes[0][-1].legend(fontsize=8)
+    figure.suptitle("coverage@4: sets with at least one candidate expressing each pole")
+    return _png(figure)
+
+
+def attach(png: bytes, path: Path, title: str) -> dict[str, dg.MetadataValue]:
+    """Save the PNG and return metadata that shows it inline in the UI (markdown data URI) and names the file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(png)
+    encoded = base64.b64encode(png).decode("ascii")
+    return {
+        title: dg.MetadataValue.md(f"![{title}](data:image/png;base64,{encoded})"),
+        f"{title}_file": dg.MetadataValue.path(str(path)),
+    }
