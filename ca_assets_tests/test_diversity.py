@@ -1,6 +1,6 @@
-from ca_assets.lib.diversity import distinct_n, set_text_stats, words
-
 import pandas as pd
+
+from ca_assets.lib.diversity import distinct_n, set_text_stats, words
 
 
 def test_words_keep_devanagari_words_whole_and_drop_punctuation():

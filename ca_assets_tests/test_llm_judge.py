@@ -39,7 +39,9 @@ def test_judge_calibration_scores_both_judges(duckdb):
     result = dg.materialize(
         [calibration_set, judge_calibration],
         resources={"duckdb": duckdb, "embedder": Embedder(), "judge_generator": Generator()},
-        run_config={"ops": {"main__judge_calibration": {"config": {"judges": ["embedding", "llm"], "llm_items_per_language": 2}}}},
+        run_config={
+            "ops": {"main__judge_calibration": {"config": {"judges": ["embedding", "llm"], "llm_items_per_language": 2}}}
+        },
     )
     assert result.success
     with duckdb.connect(read_only=True) as con:

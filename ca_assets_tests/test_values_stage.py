@@ -2,6 +2,7 @@
 the calibrated value judge, set diversity with its checks, and the sampler report with its plots."""
 
 import base64
+from pathlib import Path
 
 import dagster as dg
 import pytest
@@ -94,7 +95,7 @@ def test_sampler_report_reconciles_with_generation(stage):
         markdown = metadata[plot].value
         png = base64.b64decode(markdown.split("base64,", 1)[1].rstrip(")"))
         assert png.startswith(b"\x89PNG")
-        assert open(metadata[f"{plot}_file"].value, "rb").read() == png
+        assert Path(metadata[f"{plot}_file"].value).read_bytes() == png
 
 
 def test_rerun_gives_the_same_tables(stage):
@@ -113,3 +114,17 @@ def test_homogeneous_threshold_is_config_and_warns(stage):
     with duckdb.connect(read_only=True) as con:
         flagged, sets = con.sql("select count(*) filter (where homogeneous), count(*) from set_diversity").fetchall()[0]
     assert flagged == sets > 0
+
+
+def test_llm_judge_labels_the_candidates_through_the_same_tables(stage):
+    duckdb, _, _ = stage
+    result = materialize_values(duckdb, candidate_values={"judge": "llm"})
+    assert result.success
+    with duckdb.connect(read_only=True) as con:
+        judges = con.sql("select distinct judge from candidate_values").fetchall()
+        unjudged = con.sql("select count(*) from candidate_values where pole = 'unjudged' and judge_raw is null").fetchall()[0][0]
+        candidates = con.sql("select count(*) from candidates").fetchall()[0][0]
+    assert judges == [(f"llm.{Generator().model_name}.v1",)]
+    assert unjudged == 0  # a text the model never judged keeps what the model said
+    assert _metadata(result, "candidate_values")["dagster/row_count"].value == candidates
+    assert materialize_values(duckdb).success  # back to the default judge for the other tests' order

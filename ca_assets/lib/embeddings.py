@@ -135,12 +135,12 @@ def ensure_cached(
 
 def embed_cached(duckdb: DuckDB, embedder: Embedder, texts: list[str], log: Callable[[str], None] = print) -> np.ndarray:
     """(len(texts), dim) vectors in input order, through the cache."""
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32)
     frame = pd.DataFrame({"ord": range(len(texts)), "text": texts})
     ensure_cached(duckdb, embedder, frame, log)
     with duckdb.connect(read_only=True) as con:
         con.register("texts_in", frame)
         lookup = con.sql(load_sql("queries", "embedding_cache_lookup"), params={"model": embedder.model_identity})
         column = lookup.to_arrow_table().column("embedding").combine_chunks()
-    if not len(texts):
-        return np.zeros((0, 0), dtype=np.float32)
     return column.flatten().to_numpy().astype(np.float32).reshape(len(texts), -1)

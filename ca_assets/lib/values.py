@@ -17,6 +17,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -52,6 +53,16 @@ def read_calibration_set() -> pd.DataFrame:
 
 
 Embed = Callable[[list[str]], np.ndarray]
+
+
+class ValueJudge(Protocol):
+    """The one interface both judges offer (PrototypeJudge here, LlmJudge in llm_judge.py)."""
+
+    name: str  # recorded in candidate_values.judge and judge_calibration.judge
+
+    def judge(self, texts: list[str], langs: list[str]) -> pd.DataFrame:
+        """Per text, in order: trad_secular, surv_self (floats, null if unjudged) and label."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -117,7 +128,7 @@ class PrototypeJudge:
         self.languages = {}
         for lang in langs:
             descriptions = {
-                pole: described[[i for i, (l, p, _) in enumerate(sentences) if (l, p) == (lang, pole)]] for pole in POLES
+                pole: described[[i for i, (of, p, _) in enumerate(sentences) if (of, p) == (lang, pole)]] for pole in POLES
             }
             rows = (calibration["lang"] == lang).to_numpy()
             self.languages[lang] = fit_language(descriptions, examples[rows], calibration["pole"][rows].tolist())
@@ -158,13 +169,16 @@ def cross_validated_labels(embed: Embed, calibration: pd.DataFrame, folds: int =
 
 def accuracy_table(calibration: pd.DataFrame, verdicts: pd.DataFrame) -> pd.DataFrame:
     """Accuracy per language and measure: each axis (items labelled with one of its poles: is the score's
-    sign right? chance 0.5) and the five-way label (chance: the most common label's share)."""
+    sign right? chance 0.5) and the five-way label (chance: the most common label's share). `verdicts` is
+    indexed like `calibration`."""
     rows = []
     joined = calibration.join(verdicts)
     for lang, items in [*joined.groupby("lang"), ("all", joined)]:
         for axis, (low, high) in AXES.items():
             on_axis = items[items["pole"].isin([low, high])]
-            correct = (on_axis[axis] > 0) == (on_axis["pole"] == high)
+            # A score of exactly 0 (or none, when unjudged) names neither end: wrong, not a coin flip.
+            expected = np.where(on_axis["pole"] == high, 1.0, -1.0)
+            correct = np.sign(on_axis[axis].astype(float)) == expected
             rows.append({"lang": lang, "measure": axis, "items": len(on_axis), "correct": int(correct.sum()), "chance": 0.5})
         correct = items["label"] == items["pole"]
         chance = items["pole"].value_counts(normalize=True).max()

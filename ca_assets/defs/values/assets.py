@@ -24,7 +24,14 @@ from ca_assets.lib.schemas import (
 )
 from ca_assets.lib.sql import load_sql
 from ca_assets.lib.tables import write_table
-from ca_assets.lib.values import LABELS, PrototypeJudge, accuracy_table, cross_validated_labels, read_calibration_set
+from ca_assets.lib.values import (
+    LABELS,
+    PrototypeJudge,
+    ValueJudge,
+    accuracy_table,
+    cross_validated_labels,
+    read_calibration_set,
+)
 
 GROUP = "values"
 JUDGES = ("embedding", "llm")
@@ -153,12 +160,14 @@ def candidate_values(
     with duckdb.connect(read_only=True) as con:
         rows = con.sql(load_sql("queries", "candidates_to_judge")).df()
         calibration = con.table("calibration_set").df()
-    if config.judge == "embedding":
-        judge = _prototype_judge(duckdb, embedder, calibration, context.log.info)
-        verdicts = judge.judge(rows["text"].tolist(), rows["lang"].tolist()).assign(judge_raw=None)
-    else:
-        judge = _llm_judge(duckdb, judge_generator, context.log.info)
-        verdicts = judge.judge(rows["text"].tolist(), rows["lang"].tolist())
+    judge: ValueJudge = (
+        _prototype_judge(duckdb, embedder, calibration, context.log.info)
+        if config.judge == "embedding"
+        else _llm_judge(duckdb, judge_generator, context.log.info)
+    )
+    verdicts = judge.judge(rows["text"].tolist(), rows["lang"].tolist())
+    if "judge_raw" not in verdicts:
+        verdicts = verdicts.assign(judge_raw=None)
     frame = pd.concat([rows[["candidate_id"]], verdicts.rename(columns={"label": "pole"})], axis=1).assign(judge=judge.name)
     return write_table(
         duckdb,
