@@ -70,7 +70,7 @@ def coverage_bars(report: pd.DataFrame) -> bytes:
         axis.set_ylim(0, 1)
     axes[0][0].set_ylabel("coverage@4 (share of sets)")
     axes[0][-1].legend(fontsize=8)
-    figure.suptitle("coverage@4: sets with at least one candidate expressing each pole")
+    figure.suptitle("coverage@4: sets with at least one candidate expressing each pole", y=1.1)  # above the panel titles
     return _png(figure)
 
 
