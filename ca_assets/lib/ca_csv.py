@@ -1,0 +1,142 @@
+"""The public Community Alignment CSV: its columns, and a strict reader.
+
+One row per conversation (facebook/community-alignment-dataset, CC-BY-4.0): annotator fields, flags, and for
+each of the four turns a prompt, four responses (`response_a` … `response_d`), the preferred one and
+optional feedback. See REFERENCE.md in the project brief for the quirks of the real file.
+
+The reader rejects a file as a whole, with the reason and line, when its structure is broken (not UTF-8, a
+header without the columns a conversation needs or with a column twice, a line with the wrong number of
+fields, a quoted field cut off at the end of the file): such a file cannot be split into good and bad rows
+with any confidence. Content problems inside well-formed rows (`EMPTY STRING`, missing middle turns, unknown
+labels) are left to the quality stage, which quarantines rows with reasons.
+"""
+
+import csv
+import io
+from pathlib import Path
+
+import pandas as pd
+
+TURNS = ("first", "second", "third", "fourth")
+LETTERS = ("a", "b", "c", "d")
+LABELS = tuple(f"response_{letter}" for letter in LETTERS)  # values of *_turn_preferred_response
+EMPTY_MARKER = "EMPTY STRING"  # a literal cell value in the public file that means "no text"
+
+IDENTITY_COLUMNS = ("conversation_id", "annotator_id", "assigned_lang", "wave")
+ANNOTATOR_COLUMNS = (
+    "annotator_country",
+    "annotator_age",
+    "annotator_gender",
+    "annotator_education_level",
+    "annotator_ethnicity",
+    "annotator_political",
+)
+FLAG_COLUMNS = ("is_pregenerated_first_prompt", "in_balanced_subset", "in_balanced_subset_10")
+
+
+def turn_columns(turn: str) -> tuple[str, ...]:
+    return (
+        f"{turn}_turn_prompt",
+        *(f"{turn}_turn_response_{letter}" for letter in LETTERS),
+        f"{turn}_turn_preferred_response",
+        f"{turn}_turn_feedback",
+    )
+
+
+COLUMNS = (*IDENTITY_COLUMNS, *ANNOTATOR_COLUMNS, *FLAG_COLUMNS, *(c for turn in TURNS for c in turn_columns(turn)))
+# Without these a row is not a conversation at all; every other column may be absent (older releases).
+REQUIRED_COLUMNS = ("conversation_id", "annotator_id", "assigned_lang", *turn_columns("first")[:-1])
+SOURCE_LINE = "source_line"  # added by the reader: the file line where the row's record starts
+
+
+class FileRejected(ValueError):
+    """The whole file is refused; nothing from it is loaded. `reason` is a short code, the message says where."""
+
+    def __init__(self, reason: str, message: str):
+        super().__init__(f"{reason}: {message}")
+        self.reason = reason
+
+
+def decode(data: bytes, name: str) -> str:
+    """UTF-8 text (a byte-order mark is allowed), or FileRejected naming the line of the first bad byte."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise FileRejected(
+            "encoding", f"{name} is not UTF-8: byte {data[error.start]:#04x} at line {line}; re-save it as UTF-8"
+        ) from error
+
+
+def check_header(header: list[str], name: str) -> None:
+    duplicated = sorted({column for column in header if header.count(column) > 1})
+    if duplicated:
+        raise FileRejected("header", f"{name} has columns more than once: {duplicated}")
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    if missing:
+        raise FileRejected(
+            "header", f"{name} lacks the Community Alignment columns {missing}; its header is {header[:8]}..."
+        )
+
+
+def read_ca_csv(path: Path) -> pd.DataFrame:
+    """Every conversation of a Community Alignment CSV as strings, in file order, with its source line.
+
+    Columns of COLUMNS that the file lacks come back as all-null; extra columns are kept. Cell text is kept
+    as written (the `EMPTY STRING` marker included): judging content is the quality stage's job.
+    """
+    name = Path(path).name
+    text = decode(Path(path).read_bytes(), name)
+    if text and not text.endswith(("\n", "\r")):
+        # A cut inside the last field would still parse as a full row: refuse what may be a partial copy.
+        last_line = text.count("\n") + 1
+        raise FileRejected(
+            "truncated",
+            f"{name} does not end with a line break (line {last_line}): it may have been cut off; if it is "
+            "complete, add a final newline",
+        )
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise FileRejected("header", f"{name} is empty") from None
+    except csv.Error as error:
+        raise FileRejected("header", f"{name}: unreadable header: {error}") from error
+    check_header(header, name)
+    rows, lines = [], []
+    next_line = reader.line_num + 1
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            raise FileRejected(
+                "truncated", f"{name}: the record starting at line {next_line} is cut off: {error}"
+            ) from error
+        if not record:  # a blank line between records
+            next_line = reader.line_num + 1
+            continue
+        if len(record) != len(header):
+            reason = "truncated" if len(record) < len(header) else "malformed_row"
+            raise FileRejected(
+                reason, f"{name}: line {next_line} has {len(record)} fields where the header has {len(header)}"
+            )
+        rows.append(record)
+        lines.append(next_line)
+        next_line = reader.line_num + 1
+    frame = pd.DataFrame(rows, columns=header, dtype=object)
+    for column in COLUMNS:
+        if column not in frame:
+            frame[column] = None
+    frame[SOURCE_LINE] = lines
+    return frame[[*COLUMNS, *[c for c in header if c not in COLUMNS], SOURCE_LINE]]
+
+
+def write_ca_csv(path: Path, conversations: list[dict]) -> None:
+    """Write conversations (dicts keyed by COLUMNS; missing keys become empty cells) in the public layout."""
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(COLUMNS), extrasaction="raise", lineterminator="\n")
+        writer.writeheader()
+        for conversation in conversations:
+            writer.writerow({column: conversation.get(column, "") for column in COLUMNS})

@@ -1,0 +1,113 @@
+"""The Community Alignment CSV reader on fixture files: well-formed files read back exactly, with source lines;
+structurally broken files are refused whole with the reason and the line."""
+
+import pytest
+
+from ca_assets.lib.ca_csv import COLUMNS, REQUIRED_COLUMNS, SOURCE_LINE, FileRejected, read_ca_csv, write_ca_csv
+from ca_assets.lib.ca_fixture import make_conversations, write_fixture
+
+
+def test_fixture_reads_back_row_for_row(tmp_path):
+    path = tmp_path / "ca.csv"
+    manifest = write_fixture(path, count=300, seed=1, quirk_rate=0.05)
+    frame = read_ca_csv(path)
+    assert len(frame) == manifest.rows > manifest.conversations == 300
+    assert frame["conversation_id"].nunique() == 300
+    assert list(frame.columns[: len(COLUMNS)]) == list(COLUMNS)
+    assert frame[SOURCE_LINE].iloc[0] == 2 and frame[SOURCE_LINE].is_monotonic_increasing
+    assert set(manifest.quirks) <= {
+        "empty_string",
+        "duplicate_responses",
+        "missing_middle_turn",
+        "bad_label",
+        "duplicate_row",
+    }
+    assert len(manifest.quirks) >= 4  # at 5% over 300 conversations every kind shows up
+    own = (frame["is_pregenerated_first_prompt"] == "False").mean()
+    assert 0.2 < own < 0.42  # about 31% annotator-written first prompts, as in the release
+
+
+def test_pregenerated_prompts_repeat_with_the_same_four_answers():
+    rows, _ = make_conversations(400, seed=2, quirk_rate=0)
+    answers: dict[str, set] = {}
+    for row in rows:
+        if row["is_pregenerated_first_prompt"] == "True":
+            four = tuple(row[f"first_turn_response_{letter}"] for letter in "abcd")
+            answers.setdefault(row["first_turn_prompt"], set()).add(four)
+    assert any(len(rows_) for rows_ in answers.values())
+    assert all(len(sets) == 1 for sets in answers.values())
+
+
+def test_multiline_cells_keep_their_starting_line(tmp_path):
+    path = tmp_path / "ca.csv"
+    rows, _ = make_conversations(3, seed=3, quirk_rate=0)
+    rows[0]["first_turn_feedback"] = "line one\nline two"
+    write_ca_csv(path, rows)
+    frame = read_ca_csv(path)
+    assert frame["first_turn_feedback"].iloc[0] == "line one\nline two"
+    assert list(frame[SOURCE_LINE]) == [2, 4, 5]
+
+
+def test_byte_order_mark_and_missing_optional_columns_are_accepted(tmp_path):
+    path = tmp_path / "ca.csv"
+    header = ",".join(REQUIRED_COLUMNS)
+    values = ",".join(["c1", "ann1", "en", "Should I move?", "a1", "b1", "c1", "d1", "response_b"])
+    path.write_bytes(("\ufeff" + header + "\n" + values + "\n").encode("utf-8"))
+    frame = read_ca_csv(path)
+    assert frame["first_turn_preferred_response"].tolist() == ["response_b"]
+    assert frame["second_turn_prompt"].isna().all() and frame["annotator_age"].isna().all()
+
+
+@pytest.fixture
+def good_file(tmp_path):
+    path = tmp_path / "ca.csv"
+    write_fixture(path, count=20, seed=4, quirk_rate=0)
+    return path
+
+
+def test_wrong_encoding_is_refused_with_the_line(good_file):
+    lines = good_file.read_bytes().split(b"\n")
+    lines[4] = lines[4].replace(b",", b",caf\xe9 ", 1)  # a Latin-1 byte in line 5
+    good_file.write_bytes(b"\n".join(lines))
+    with pytest.raises(FileRejected, match=r"encoding: ca\.csv is not UTF-8: byte 0xe9 at line 5;"):
+        read_ca_csv(good_file)
+
+
+def test_broken_header_is_refused(good_file):
+    lines = good_file.read_text(encoding="utf-8").split("\n", 1)
+    good_file.write_text(lines[0].replace("annotator_id", "annotator") + "\n" + lines[1], encoding="utf-8")
+    with pytest.raises(FileRejected, match=r"header: .*lacks the Community Alignment columns \['annotator_id'\]"):
+        read_ca_csv(good_file)
+    good_file.write_text(lines[0] + ",wave\n" + lines[1], encoding="utf-8")
+    with pytest.raises(FileRejected, match=r"header: .*more than once: \['wave'\]"):
+        read_ca_csv(good_file)
+
+
+@pytest.mark.parametrize("cut", [1, 7, 200])
+def test_truncated_last_line_is_refused(good_file, cut):
+    data = good_file.read_bytes()
+    good_file.write_bytes(data[: len(data) - cut])  # a partial copy: the last record loses its end
+    with pytest.raises(FileRejected, match=r"truncated: ca\.csv does not end with a line break \(line 21\)"):
+        read_ca_csv(good_file)
+
+
+def test_cut_off_quoted_field_is_refused(good_file):
+    with open(good_file, "a", encoding="utf-8") as handle:
+        handle.write('c9,ann9,en,"an unterminated prompt\n')
+    with pytest.raises(FileRejected, match="truncated: .*cut off"):
+        read_ca_csv(good_file)
+
+
+def test_line_with_extra_fields_is_refused(good_file):
+    lines = good_file.read_text(encoding="utf-8").splitlines()
+    lines[3] += ",surplus"
+    good_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(FileRejected, match="malformed_row: ca.csv: line 4 has"):
+        read_ca_csv(good_file)
+
+
+def test_empty_file_is_refused(tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    with pytest.raises(FileRejected, match="header: empty.csv is empty"):
+        read_ca_csv(path)
