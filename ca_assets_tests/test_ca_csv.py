@@ -111,3 +111,34 @@ def test_empty_file_is_refused(tmp_path):
     path.write_bytes(b"")
     with pytest.raises(FileRejected, match="header: empty.csv is empty"):
         read_ca_csv(path)
+
+
+def test_every_row_is_kept_or_quarantined_with_its_quirk(tmp_path):
+    import duckdb
+
+    from ca_assets.lib.ca_csv import split_rows
+
+    path = tmp_path / "ca.csv"
+    manifest = write_fixture(path, count=600, seed=5, quirk_rate=0.03)
+    rows = read_ca_csv(path)
+    kept, quarantine = split_rows(duckdb.connect(), rows)
+    kept_lines = set(kept["source_line"])
+    assert len(kept_lines) + len(quarantine) == len(rows)  # rows in = rows kept + rows quarantined
+    assert not kept_lines & set(quarantine["source_line"])
+    by_id = quarantine.groupby("conversation_id")["reasons"].sum()
+    expected = {
+        "empty_string": "empty_string",
+        "duplicate_responses": "duplicate_responses",
+        "missing_middle_turn": "missing_middle_turn",
+        "bad_label": "bad_label",
+        "duplicate_row": "duplicate_submission",
+    }
+    for quirk, reason in expected.items():
+        assert manifest.quirks[quirk], quirk
+        for conversation_id in manifest.quirks[quirk]:
+            assert reason in by_id[conversation_id], (quirk, conversation_id, by_id.get(conversation_id))
+    quirky = {c for ids in manifest.quirks.values() for c in ids}
+    assert set(quarantine["conversation_id"]) == quirky  # nothing clean is quarantined
+    # kept conversations expand to one annotation per filled turn
+    assert kept.groupby("source_line")["turn"].max().eq(kept.groupby("source_line").size()).all()
+    assert set(kept["preferred"]) <= {"response_a", "response_b", "response_c", "response_d"}

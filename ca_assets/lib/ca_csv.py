@@ -15,7 +15,11 @@ import csv
 import io
 from pathlib import Path
 
+import duckdb
 import pandas as pd
+
+from ca_assets.lib.language import LANGS
+from ca_assets.lib.sql import load_sql
 
 TURNS = ("first", "second", "third", "fourth")
 LETTERS = ("a", "b", "c", "d")
@@ -140,3 +144,43 @@ def write_ca_csv(path: Path, conversations: list[dict]) -> None:
         writer.writeheader()
         for conversation in conversations:
             writer.writerow({column: conversation.get(column, "") for column in COLUMNS})
+
+
+# Order in which a quarantined row's reasons are listed; the first is its `reason`.
+ROW_PROBLEMS = (
+    "missing_field",
+    "unknown_language",
+    "duplicate_submission",
+    "no_turns",
+    "missing_middle_turn",
+    "bad_label",
+    "empty_string",
+    "empty_text",
+    "duplicate_responses",
+)
+
+
+def split_rows(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(turns of the rows that are usable as they stand, one row per quarantined file line with its reasons).
+
+    A row is kept or quarantined whole: a conversation whose third turn is broken has no trustworthy history
+    for the fourth, and the public release's own filtered file dropped such conversations whole too.
+    Every input row is in exactly one of the two results (`rows in = rows kept + rows quarantined`).
+    """
+    con.register("ca_rows", rows)
+    con.register("ca_turns", con.sql(load_sql("queries", "ca_turns")).df())
+    problems = con.execute(load_sql("queries", "ca_row_problems"), {"langs": list(LANGS)}).df()
+    turns = con.table("ca_turns").df()
+    bad_lines = set(problems["source_line"])
+    kept = turns[~turns["source_line"].isin(bad_lines) & turns["used"]].drop(columns=["used", "has_empty_marker"])
+    rank = {reason: index for index, reason in enumerate(ROW_PROBLEMS)}
+    quarantine = (
+        problems.assign(rank=problems["reason"].map(rank))
+        .sort_values(["source_line", "rank", "turn"])
+        .groupby("source_line", sort=True)
+        .agg(reason=("reason", "first"), reasons=("reason", lambda r: list(dict.fromkeys(r))), detail=("detail", "first"))
+        .reset_index()
+    )
+    ids = rows.set_index(SOURCE_LINE)["conversation_id"]
+    quarantine.insert(1, "conversation_id", quarantine["source_line"].map(ids))
+    return kept.reset_index(drop=True), quarantine
