@@ -38,3 +38,27 @@ def test_stable_ids_separate_parts():
     assert stable_id("a", "bc") != stable_id("ab", "c")
     assert stable_id("x", 1) == stable_id("x", 1)
     assert 0 <= stable_seed("x") < 2**31
+
+
+def test_simulated_annotators_carry_the_release_demographics():
+    from ca_assets.lib.demographics import AGES, EDUCATION_LEVELS, GENDERS, POLITICAL, POLITICAL_LEANINGS
+
+    people = simulate_annotators(60, seed=1)
+    assert {p["age"] for p in people} == set(AGES)
+    assert {p["gender"] for p in people} <= set(GENDERS)
+    assert {p["education_level"] for p in people} <= set(EDUCATION_LEVELS)
+    assert {p["political"] for p in people} <= set(POLITICAL)
+    # leaning follows the ideal point: left-leaning annotators are more secular than right-leaning ones
+    left = [p["ideal_trad_secular"] for p in people if p["political"] in POLITICAL_LEANINGS[:2]]
+    right = [p["ideal_trad_secular"] for p in people if p["political"] in POLITICAL_LEANINGS[3:]]
+    assert np.mean(left) > np.mean(right) + 0.5
+
+
+def test_demographics_do_not_move_ideal_points():
+    """Drawn after the choice-model parameters: an annotator's first draws are still its ideal point."""
+    from ca_assets.lib.simulation import WITHIN_COUNTRY_SD
+
+    person, country = simulate_annotators(1, seed=0)[0], COUNTRIES[0]
+    rng = np.random.default_rng(stable_seed("annotator", country.name, 0, 0))
+    assert person["ideal_trad_secular"] == rng.normal(country.trad_secular, WITHIN_COUNTRY_SD)
+    assert person["ideal_surv_self"] == rng.normal(country.surv_self, WITHIN_COUNTRY_SD)

@@ -1,5 +1,6 @@
--- annotators: one row per annotator (pseudonymous id), with country, assigned language and, for
--- simulated annotators, the parameters of their choice model.
+-- annotators: one row per annotator (pseudonymous id), with country, assigned language, the demographic
+-- fields of the public Community Alignment release and, for simulated annotators, the parameters of their
+-- choice model.
 create or replace table annotators as
 with final as (
     select
@@ -7,6 +8,11 @@ with final as (
         country::varchar as country,
         assigned_lang::varchar as assigned_lang,
         source::varchar as source,
+        age::varchar as age,
+        gender::varchar as gender,
+        education_level::varchar as education_level,
+        ethnicity::varchar as ethnicity,
+        political::varchar as political,
         ideal_trad_secular::double as ideal_trad_secular,
         ideal_surv_self::double as ideal_surv_self,
         position_bias::double as position_bias,

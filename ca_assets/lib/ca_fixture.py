@@ -15,29 +15,11 @@ from pathlib import Path
 import numpy as np
 
 from ca_assets.lib.ca_csv import LABELS, LETTERS, TURNS, write_ca_csv
+from ca_assets.lib.demographics import AGES, EDUCATION_LEVELS, ETHNICITIES, GENDERS, POLITICAL
 from ca_assets.lib.ids import stable_id
 from ca_assets.lib.prompt_bank import read_bank
 from ca_assets.lib.simulation import COUNTRIES
 
-AGES = ("18-34", "35-45", "46-54", "55+")
-GENDERS = ("male", "female", "other", "prefer not to say")
-EDUCATION = (
-    "(At most) Complete Secondary",
-    "Some post-secondary",
-    "Post-secondary graduate",
-    "Some or complete graduate degree",
-    "Other",
-)
-POLITICAL = (
-    "Very left-leaning",
-    "Left-leaning",
-    "Moderate",
-    "Right-leaning",
-    "Very right-leaning",
-    "I don't think of myself in this way",
-    "Prefer not to say",
-)
-ETHNICITY = ("White", "Black", "Asian", "Hispanic or Latino", "Mixed", "Other", "Prefer not to say")
 TURN_COUNTS = (1, 2, 3, 4)
 TURN_COUNT_SHARES = (0.25, 0.20, 0.25, 0.30)  # 2.6 turns per conversation: 90k conversations ≈ 233k comparisons
 OWN_PROMPT_SHARE = 0.31
@@ -116,8 +98,8 @@ def _annotators(rng: np.random.Generator, count: int) -> list[dict]:
                 "annotator_country": country.name,
                 "annotator_age": str(rng.choice(AGES)),
                 "annotator_gender": str(rng.choice(GENDERS)),
-                "annotator_education_level": str(rng.choice(EDUCATION)),
-                "annotator_ethnicity": str(rng.choice(ETHNICITY)),
+                "annotator_education_level": str(rng.choice(EDUCATION_LEVELS)),
+                "annotator_ethnicity": str(rng.choice(ETHNICITIES)),
                 "annotator_political": str(rng.choice(POLITICAL)),
             }
         )

@@ -4,6 +4,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from ca_assets.lib.demographics import AGES, EDUCATION_LEVELS, GENDERS, POLITICAL
 from ca_assets.lib.language import LANGS
 from ca_assets.lib.samplers import POSITIONS, SAMPLERS
 from ca_assets.lib.simulation import COUNTRIES
@@ -166,6 +167,12 @@ class Annotators(pa.DataFrameModel):
     country: Series[str] = pa.Field(isin=[c.name for c in COUNTRIES])
     assigned_lang: Series[str] = pa.Field(isin=LANGS)
     source: Series[str] = pa.Field(isin=["simulated", "human"])
+    # The release's demographic fields; null where a human file does not give them.
+    age: Series[str] = pa.Field(nullable=True, isin=AGES)
+    gender: Series[str] = pa.Field(nullable=True, isin=GENDERS)
+    education_level: Series[str] = pa.Field(nullable=True, isin=EDUCATION_LEVELS)
+    ethnicity: Series[str] = pa.Field(nullable=True)  # country-specific categories in the release: not a closed list
+    political: Series[str] = pa.Field(nullable=True, isin=POLITICAL)
     ideal_trad_secular: Series[float] = pa.Field(nullable=True)
     ideal_surv_self: Series[float] = pa.Field(nullable=True)
     position_bias: Series[float] = pa.Field(nullable=True)

@@ -10,6 +10,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ca_assets.lib.demographics import (
+    AGES,
+    EDUCATION_LEVELS,
+    ETHNICITIES,
+    GENDERS,
+    POLITICAL_LEANINGS,
+    POLITICAL_OPT_OUTS,
+)
 from ca_assets.lib.ids import stable_id, stable_seed
 
 
@@ -33,7 +41,9 @@ WITHIN_COUNTRY_SD = 0.8
 
 def simulate_annotators(per_country: int, seed: int) -> list[dict]:
     """`per_country` pseudonymous annotators per country, each with an ideal point, a preference for
-    position a (annotation tools see this bias), and a choice sharpness."""
+    position a (annotation tools see this bias), a choice sharpness, and the release's demographic fields.
+    Political leaning follows the ideal point loosely (more traditional, more right-leaning) so cohort
+    analyses by leaning have something to find; the other fields are drawn uniformly."""
     rows = []
     for country in COUNTRIES:
         for index in range(per_country):
@@ -50,7 +60,24 @@ def simulate_annotators(per_country: int, seed: int) -> list[dict]:
                     "sharpness": float(rng.uniform(0.5, 2.0)),
                 }
             )
+            rows[-1].update(_demographics(rng, rows[-1]["ideal_trad_secular"]))
     return rows
+
+
+def _demographics(rng: np.random.Generator, trad_secular: float) -> dict:
+    """Drawn after the choice-model parameters, so adding fields never moves an annotator's ideal point."""
+    if rng.random() < 0.1:
+        political = POLITICAL_OPT_OUTS[int(rng.integers(len(POLITICAL_OPT_OUTS)))]
+    else:
+        leaning = round(2 - 1.2 * trad_secular + rng.normal(0, 0.8))  # secular → left, traditional → right
+        political = POLITICAL_LEANINGS[int(np.clip(leaning, 0, len(POLITICAL_LEANINGS) - 1))]
+    return {
+        "age": AGES[int(rng.integers(len(AGES)))],
+        "gender": GENDERS[int(rng.integers(len(GENDERS)))],
+        "education_level": EDUCATION_LEVELS[int(rng.integers(len(EDUCATION_LEVELS)))],
+        "ethnicity": ETHNICITIES[int(rng.integers(len(ETHNICITIES)))],
+        "political": political,
+    }
 
 
 def choose(
