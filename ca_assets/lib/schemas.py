@@ -4,6 +4,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from ca_assets.lib.ca_csv import ROW_PROBLEMS
 from ca_assets.lib.demographics import AGES, EDUCATION_LEVELS, GENDERS, POLITICAL
 from ca_assets.lib.language import LANGS
 from ca_assets.lib.samplers import POSITIONS, SAMPLERS
@@ -177,6 +178,60 @@ class Annotators(pa.DataFrameModel):
     ideal_surv_self: Series[float] = pa.Field(nullable=True)
     position_bias: Series[float] = pa.Field(nullable=True)
     sharpness: Series[float] = pa.Field(nullable=True, gt=0)
+
+
+class AnnotationFiles(pa.DataFrameModel):
+    file_sha: Series[str] = pa.Field(unique=True, str_length={"min_value": 64, "max_value": 64})
+    file_name: Series[str] = pa.Field(str_length={"min_value": 1})
+    format: Series[str] = pa.Field(isin=["community_alignment_csv"])
+    rows_in: Series[int] = pa.Field(ge=0)
+    rows_kept: Series[int] = pa.Field(ge=0)
+    rows_quarantined: Series[int] = pa.Field(ge=0)
+    turns_kept: Series[int] = pa.Field(ge=0)
+
+    @pa.dataframe_check
+    def rows_reconcile(cls, frame) -> Series[bool]:
+        return frame["rows_in"] == frame["rows_kept"] + frame["rows_quarantined"]
+
+
+class HumanTurns(pa.DataFrameModel):
+    file_sha: Series[str]
+    source_line: Series[int] = pa.Field(ge=2)  # line 1 is the header
+    conversation_id: Series[str] = pa.Field(str_length={"min_value": 1})
+    turn: Series[int] = pa.Field(ge=1, le=4)
+    annotator_id: Series[str] = pa.Field(str_length={"min_value": 1})
+    assigned_lang: Series[str] = pa.Field(isin=LANGS)
+    country: Series[str] = pa.Field(nullable=True)
+    age: Series[str] = pa.Field(nullable=True)
+    gender: Series[str] = pa.Field(nullable=True)
+    education_level: Series[str] = pa.Field(nullable=True)
+    ethnicity: Series[str] = pa.Field(nullable=True)
+    political: Series[str] = pa.Field(nullable=True)
+    is_pregenerated_first_prompt: Series[bool] = pa.Field(nullable=True)
+    prompt: Series[str] = pa.Field(str_length={"min_value": 1})
+    response_a: Series[str] = pa.Field(str_length={"min_value": 1})
+    response_b: Series[str] = pa.Field(str_length={"min_value": 1})
+    response_c: Series[str] = pa.Field(str_length={"min_value": 1})
+    response_d: Series[str] = pa.Field(str_length={"min_value": 1})
+    preferred: Series[str] = pa.Field(isin=[f"response_{p}" for p in POSITIONS])
+    feedback: Series[str] = pa.Field(nullable=True)
+
+    class Config:
+        unique = ["file_sha", "source_line", "turn"]
+
+
+class AnnotationQuarantine(pa.DataFrameModel):
+    file_sha: Series[str]
+    file_name: Series[str]
+    source_line: Series[int] = pa.Field(ge=2)
+    conversation_id: Series[str] = pa.Field(nullable=True)
+    reason: Series[str] = pa.Field(isin=ROW_PROBLEMS)
+    reasons: Series[object]
+    detail: Series[str] = pa.Field(nullable=True)
+    raw_row: Series[str] = pa.Field(nullable=True)
+
+    class Config:
+        unique = ["file_sha", "source_line"]
 
 
 class Annotations(pa.DataFrameModel):
