@@ -7,8 +7,8 @@ optional feedback. See REFERENCE.md in the project brief for the quirks of the r
 The reader rejects a file as a whole, with the reason and line, when its structure is broken (not UTF-8, a
 header without the columns a conversation needs or with a column twice, a line with the wrong number of
 fields, a quoted field cut off at the end of the file): such a file cannot be split into good and bad rows
-with any confidence. Content problems inside well-formed rows (`EMPTY STRING`, missing middle turns, unknown
-labels) are left to the quality stage, which quarantines rows with reasons.
+with any confidence. Content problems inside well-formed rows (`EMPTY STRING` cells, missing middle turns,
+unknown labels, ...) are for `split_rows`, which quarantines those rows with reasons.
 """
 
 import csv
@@ -24,7 +24,6 @@ from ca_assets.lib.sql import load_sql
 TURNS = ("first", "second", "third", "fourth")
 LETTERS = ("a", "b", "c", "d")
 LABELS = tuple(f"response_{letter}" for letter in LETTERS)  # values of *_turn_preferred_response
-EMPTY_MARKER = "EMPTY STRING"  # a literal cell value in the public file that means "no text"
 
 IDENTITY_COLUMNS = ("conversation_id", "annotator_id", "assigned_lang", "wave")
 ANNOTATOR_COLUMNS = (
@@ -87,7 +86,7 @@ def read_ca_csv(path: Path) -> pd.DataFrame:
     """Every conversation of a Community Alignment CSV as strings, in file order, with its source line.
 
     Columns of COLUMNS that the file lacks come back as all-null; extra columns are kept. Cell text is kept
-    as written (the `EMPTY STRING` marker included): judging content is the quality stage's job.
+    as written (the `EMPTY STRING` marker included): judging content is `split_rows`' job.
     """
     name = Path(path).name
     text = decode(Path(path).read_bytes(), name)
@@ -168,9 +167,9 @@ def split_rows(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> tuple[pd.D
     Every input row is in exactly one of the two results (`rows in = rows kept + rows quarantined`).
     """
     con.register("ca_rows", rows)
-    con.register("ca_turns", con.sql(load_sql("queries", "ca_turns")).df())
+    turns = con.sql(load_sql("queries", "ca_turns")).df()
+    con.register("ca_turns", turns)
     problems = con.execute(load_sql("queries", "ca_row_problems"), {"langs": list(LANGS)}).df()
-    turns = con.table("ca_turns").df()
     bad_lines = set(problems["source_line"])
     kept = turns[~turns["source_line"].isin(bad_lines) & turns["used"]].drop(columns=["used", "has_empty_marker"])
     rank = {reason: index for index, reason in enumerate(ROW_PROBLEMS)}

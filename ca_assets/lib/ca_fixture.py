@@ -69,7 +69,7 @@ PHRASES = {
         "फ़ैसला करने से पहले फ़ायदे और नुक़सान लिख लीजिए।",
     ),
 }
-QUIRKS = ("empty_string", "duplicate_responses", "missing_middle_turn", "bad_label", "duplicate_row")
+CONTENT_QUIRKS = ("empty_string", "duplicate_responses", "missing_middle_turn", "bad_label")  # one per row at most
 
 
 @dataclass
@@ -158,7 +158,7 @@ def _inject_quirk(rng: np.random.Generator, row: dict, turns: int, rate: float, 
     """At most one content quirk per conversation, so each quarantined row has one expected reason."""
     if not rate or rng.random() >= rate * 4:
         return
-    quirk = str(rng.choice(["empty_string", "duplicate_responses", "missing_middle_turn", "bad_label"]))
+    quirk = str(rng.choice(CONTENT_QUIRKS))
     turn = TURNS[int(rng.integers(turns))]
     if quirk == "missing_middle_turn":
         if turns < 3:

@@ -56,13 +56,11 @@ class LlmJudge:
         max_tokens: int = 64,
         log: Callable[[str], None] = print,
     ):
-        self.generator, self.cache, self.max_attempts, self.max_tokens, self.log = (
-            generator,
-            cache,
-            max_attempts,
-            max_tokens,
-            log,
-        )
+        self.generator = generator
+        self.cache = cache
+        self.max_attempts = max_attempts
+        self.max_tokens = max_tokens
+        self.log = log
         self.template = load_template("value_judge", TEMPLATE_VERSION, "en")  # one instruction for all languages
         self.name = f"llm.{generator.model_name}.v{TEMPLATE_VERSION}"
 

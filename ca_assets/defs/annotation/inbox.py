@@ -22,7 +22,6 @@ from ca_assets.lib.sql import load_sql
 
 GROUP = "annotation"
 INBOX = "inbox"
-TABLES = ("annotation_files", "human_turns", "annotation_quarantine")
 CA_FORMAT = "community_alignment_csv"
 
 
@@ -44,9 +43,10 @@ def _ingested(duckdb: DuckDB) -> set[str]:
 
 def _load(path: Path, sha: str) -> tuple[dict, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Read and split one file: its annotation_files row, its rows, kept turns and quarantined lines."""
-    rows = read_ca_csv(path).assign(file_sha=sha)
-    kept, quarantine = split_rows(duckdb_module.connect(), rows.drop(columns="file_sha"))
-    raw = rows.drop(columns="file_sha").set_index(SOURCE_LINE)
+    rows = read_ca_csv(path)
+    with duckdb_module.connect() as scratch:  # in memory: the split needs SQL, not the project's file
+        kept, quarantine = split_rows(scratch, rows)
+    raw = rows.set_index(SOURCE_LINE)
     quarantine = quarantine.assign(
         file_sha=sha,
         file_name=path.name,
@@ -61,32 +61,23 @@ def _load(path: Path, sha: str) -> tuple[dict, pd.DataFrame, pd.DataFrame, pd.Da
         "rows_quarantined": len(quarantine),
         "turns_kept": len(kept),
     }
-    return summary, rows, kept.assign(file_sha=sha), quarantine
+    return summary, rows.assign(file_sha=sha), kept.assign(file_sha=sha), quarantine
+
+
+DESCRIPTIONS = {
+    "annotation_files": "Grain: one row per human annotation file ingested from inbox/ (by content hash), with "
+    "rows in, kept and quarantined.",
+    "human_turns": "Grain: one row per (conversation, turn) of an ingested human file: prompt, four responses, "
+    "preferred label, feedback, annotator fields, source file and line.",
+    "annotation_quarantine": "Grain: one row per line of an ingested human file that cannot become annotations: "
+    "reasons, detail, the raw row, source file and line.",
+}
 
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(
-            table_key("annotation_files"),
-            group_name=GROUP,
-            kinds={"duckdb"},
-            description="Grain: one row per human annotation file ingested from inbox/ (by content hash), with "
-            "rows in, kept and quarantined.",
-        ),
-        dg.AssetSpec(
-            table_key("human_turns"),
-            group_name=GROUP,
-            kinds={"duckdb"},
-            description="Grain: one row per (conversation, turn) of an ingested human file: prompt, four "
-            "responses, preferred label, feedback, annotator fields, source file and line.",
-        ),
-        dg.AssetSpec(
-            table_key("annotation_quarantine"),
-            group_name=GROUP,
-            kinds={"duckdb"},
-            description="Grain: one row per line of an ingested human file that cannot become annotations: "
-            "reasons, detail, the raw row, source file and line.",
-        ),
+        dg.AssetSpec(table_key(table), group_name=GROUP, kinds={"duckdb"}, description=description)
+        for table, description in DESCRIPTIONS.items()
     ],
     pool=DUCKDB_POOL,
 )
@@ -94,8 +85,9 @@ def inbox(context: dg.AssetExecutionContext, duckdb: DuckDB):
     """Ingest the Community Alignment CSVs in inbox/ that were not ingested before."""
     folder = duckdb.subdir(INBOX)
     done = _ingested(duckdb)
+    present = sorted(folder.glob("*.csv"))
     new: dict[str, Path] = {}
-    for path in sorted(folder.glob("*.csv")):
+    for path in present:
         sha = file_sha(path)
         if sha in done or sha in new:
             context.log.info(f"{path.name}: already ingested (same content), skipped")
@@ -130,12 +122,12 @@ def inbox(context: dg.AssetExecutionContext, duckdb: DuckDB):
         con.begin()
         for name, frame in inputs.items():
             con.register(name, frame)
-        for table in TABLES:  # creates the table on the first run, appends the new files' rows
+        for table in DESCRIPTIONS:  # creates the table on the first run, appends the new files' rows
             con.execute(load_sql(table))
         con.commit()
         run = {
             "files_new": len(loaded),
-            "files_skipped": len(list(folder.glob("*.csv"))) - len(loaded),
+            "files_skipped": len(present) - len(loaded),
             "rows_in": int(summaries["rows_in"].sum()),
             "rows_kept": int(summaries["rows_kept"].sum()),
             "rows_quarantined": int(summaries["rows_quarantined"].sum()),

@@ -26,6 +26,7 @@ from ca_assets.lib.sql import load_sql
 from ca_assets.lib.tables import write_table
 from ca_assets.lib.values import (
     LABELS,
+    Embed,
     PrototypeJudge,
     ValueJudge,
     accuracy_table,
@@ -38,8 +39,9 @@ JUDGES = ("embedding", "llm")
 PAPER_JUDGE = "GPT-4o in the paper: 85.8% (trad_secular) and 78.3% (surv_self) on its own labelled set"
 
 
-def _prototype_judge(duckdb: DuckDB, embedder: Embedder, calibration: pd.DataFrame, log) -> PrototypeJudge:
-    return PrototypeJudge(lambda texts: embed_cached(duckdb, embedder, texts, log), calibration)
+def _cached(duckdb: DuckDB, embedder: Embedder, log) -> Embed:
+    """The embedder through the cache, as the prototype judge takes it."""
+    return lambda texts: embed_cached(duckdb, embedder, texts, log)
 
 
 def _llm_judge(duckdb: DuckDB, generator: Generator, log) -> LlmJudge:
@@ -92,7 +94,7 @@ def judge_calibration(
         calibration = con.table("calibration_set").df()
     tables = []
     if "embedding" in config.judges:
-        verdicts = cross_validated_labels(lambda texts: embed_cached(duckdb, embedder, texts, context.log.info), calibration)
+        verdicts = cross_validated_labels(_cached(duckdb, embedder, context.log.info), calibration)
         tables.append(accuracy_table(calibration, verdicts).assign(judge=PrototypeJudge.name))
     if "llm" in config.judges:
         items = calibration.groupby("lang").head(config.llm_items_per_language) if config.llm_items_per_language else calibration
@@ -161,7 +163,7 @@ def candidate_values(
         rows = con.sql(load_sql("queries", "candidates_to_judge")).df()
         calibration = con.table("calibration_set").df()
     judge: ValueJudge = (
-        _prototype_judge(duckdb, embedder, calibration, context.log.info)
+        PrototypeJudge(_cached(duckdb, embedder, context.log.info), calibration)
         if config.judge == "embedding"
         else _llm_judge(duckdb, judge_generator, context.log.info)
     )
