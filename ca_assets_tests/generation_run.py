@@ -1,26 +1,30 @@
-"""The generation stage as the backend tests run it: prompts + generation + its checks, one prompt per
-language with short answers, through dg.materialize on a test data directory."""
+"""The generation stage as the backend tests run it: prompts + turn 1's generation + its checks, one prompt
+per language with short answers, through dg.materialize on a test data directory. (The vLLM tier imports
+this: it must not import the values or annotation stages, whose packages that environment lacks.)"""
 
 import dagster as dg
 
-from ca_assets.defs.generation.assets import generation, generation_checks
+from ca_assets.defs.generation.assets import generation_assets, generation_checks
 from ca_assets.defs.prompts.assets import prompts
 from ca_assets.lib.duckdb import DuckDB
 from ca_assets.lib.generation import Generator
+from ca_assets.lib.samplers import SamplingSettings
 
-SMALL_RUN = {"prompts_per_language": 1, "max_words": 12, "max_tokens": 24}
+SMALL_SAMPLING = SamplingSettings(max_words=12, max_tokens=24)
+FIRST_TURN = generation_assets[0]
+FIRST_TURN_CHECKS = [c for c in generation_checks if next(iter(c.check_keys)).asset_key.path[0] == "turn_1"]
 
 
 def materialize_generation(duckdb: DuckDB, generator: Generator, **config) -> dg.ExecuteInProcessResult:
     return dg.materialize(
-        [prompts, generation, *generation_checks],
-        resources={"duckdb": duckdb, "generator": generator},
-        run_config={"ops": {"generation": {"config": {**SMALL_RUN, **config}}}},
+        [prompts, FIRST_TURN, *FIRST_TURN_CHECKS],
+        resources={"duckdb": duckdb, "generator": generator, "sampling": SMALL_SAMPLING},
+        run_config={"ops": {"turn_1__generation": {"config": {"prompts_per_language": 1, **config}}}},
     )
 
 
 def kept_and_quarantined(duckdb: DuckDB) -> tuple[int, int]:
     with duckdb.connect(read_only=True) as con:
-        kept = con.sql("select count(*) from candidate_sets").fetchall()[0][0]
-        quarantined = con.sql("select count(*) from generation_quarantine").fetchall()[0][0]
+        kept = con.sql("select count(*) from turn_1.candidate_sets").fetchall()[0][0]
+        quarantined = con.sql("select count(*) from turn_1.generation_quarantine").fetchall()[0][0]
     return kept, quarantined

@@ -31,17 +31,15 @@ def _audit(duckdb, name, **tables) -> pd.DataFrame:
 
 
 def test_generation_reconciles_finds_requests_with_no_or_two_outcomes_and_unrequested_sets(duckdb):
-    requested = pd.DataFrame(
-        {"prompt_id": ["p1", "p1", "p2", "p2", "p3", "p3", "p4", "p4"], "turn": 1, "sampler": ["nc", "iid"] * 4}
-    )
-    kept = pd.DataFrame({"prompt_id": ["p1", "p1", "p2", "p3", "p9"], "turn": 1, "sampler": ["nc", "iid", "nc", "nc", "nc"]})
-    quarantined = pd.DataFrame({"prompt_id": ["p2", "p3"], "turn": 1, "sampler": ["iid", "nc"]})
+    requested = pd.DataFrame({"request_id": ["p1/nc", "p1/iid", "p2/nc", "p2/iid", "p3/nc", "p3/iid", "p4/nc", "p4/iid"]})
+    kept = pd.DataFrame({"request_id": ["p1/nc", "p1/iid", "p2/nc", "p3/nc", "p9/nc"]})
+    quarantined = pd.DataFrame({"request_id": ["p2/iid", "p3/nc"]})
     offending = _audit(
         duckdb, "generation_reconciles", generation_requests=requested, candidate_sets=kept, generation_quarantine=quarantined
     )
     # p3/iid and all of p4 were never accounted for; p3/nc was both kept and quarantined; p9 was never asked.
-    assert sorted(zip(offending.prompt_id, offending.sampler, offending.outcomes)) == [
-        ("p3", "iid", 0), ("p3", "nc", 2), ("p4", "iid", 0), ("p4", "nc", 0), ("p9", "nc", 1)
+    assert sorted(zip(offending.request_id, offending.outcomes)) == [
+        ("p3/iid", 0), ("p3/nc", 2), ("p4/iid", 0), ("p4/nc", 0), ("p9/nc", 1)
     ]
 
 

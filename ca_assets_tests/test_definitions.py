@@ -15,8 +15,10 @@ DG = Path(sys.executable).with_name("dg")
 EXPECTED_TABLES = {
     "prompts", "candidate_sets", "candidates", "generation_requests", "generation_quarantine", "candidate_embeddings",
     "candidate_values", "set_diversity", "annotators", "annotations", "comparisons", "calibration_set",
-    "judge_calibration", "sampler_report", "annotation_files", "human_turns", "annotation_quarantine",
+    "judge_calibration", "sampler_report", "annotation_files", "human_turns", "annotation_quarantine", "assignments",
+    "user_turns",
 }
+PER_TURN = {"candidate_sets", "candidates", "generation_requests", "generation_quarantine", "candidate_values", "annotations"}
 
 
 def _repository():
@@ -28,11 +30,17 @@ def test_every_table_is_an_asset_with_a_docstring_group_and_blocking_schema_chec
     graph = repo.asset_graph
     keys = {key for key in graph.get_all_asset_keys()}
     assert {dg_key.path[-1] for dg_key in keys if dg_key.path[0] == "main"} == EXPECTED_TABLES
+    for turn in (1, 2, 3, 4):
+        tables = {key.path[-1] for key in keys if key.path[0] == f"turn_{turn}"}
+        assert tables == PER_TURN | ({"user_turns"} if turn > 1 else set()), turn
     checks = {(check.asset_key, check.name) for check in graph.asset_check_keys}
     for key in keys:
         node = graph.get(key)
-        assert node.description and "Grain" in node.description, key
         assert node.group_name != "default", key
+        if node.description.startswith("View:"):  # main's union of the turns: the turns' tables are checked
+            assert all(graph.get(parent).key.path[0].startswith("turn_") for parent in node.parent_keys), key
+            continue
+        assert node.description and "Grain" in node.description, key
         assert (key, "matches_schema") in checks, key
     for check_key in graph.asset_check_keys:
         spec = graph.get_check_spec(check_key)

@@ -13,6 +13,8 @@ import yaml
 
 from ca_assets.definitions import defs
 from ca_assets.lib.duckdb import DuckDB
+from ca_assets.lib.sql import load_sql
+from ca_assets_tests.conversation_run import SMALL_PROTOCOL
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
@@ -20,8 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DG = Path(sys.executable).with_name("dg")
 TABLES = (
     "prompts", "candidate_sets", "candidates", "candidate_embeddings", "candidate_values",
-    "set_diversity", "annotators", "annotations", "comparisons", "calibration_set", "judge_calibration",
-    "sampler_report",
+    "set_diversity", "annotators", "assignments", "user_turns", "annotations", "comparisons", "calibration_set",
+    "judge_calibration", "sampler_report",
 )
 
 
@@ -34,7 +36,7 @@ def launched(tmp_path_factory):
     shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
     config = tmp / "run_config.yaml"
     config.write_text(
-        yaml.safe_dump({"ops": {"generation": {"config": {"prompts_per_language": 1, "max_words": 12, "max_tokens": 24}}}})
+        yaml.safe_dump({"ops": SMALL_PROTOCOL, "resources": {"sampling": {"config": {"max_words": 12, "max_tokens": 24}}}})
     )
     env = {
         **os.environ,
@@ -95,7 +97,19 @@ def test_trl_export_reads_back_with_message_lists(launched):
     data, _, fingerprints = launched
     frame = pd.read_parquet(data / "exports" / "trl_preferences.parquet")
     assert len(frame) == fingerprints[1]["comparisons"][0]
-    row = frame.iloc[0]
-    assert [m["role"] for m in row["prompt"]] == ["user"]
-    assert [m["role"] for m in row["chosen"]] == ["assistant"] == [m["role"] for m in row["rejected"]]
-    assert row["chosen"][0]["content"] != row["rejected"][0]["content"]
+    for row in frame.itertuples(index=False):
+        # The prompt is the conversation up to the annotated turn: user, assistant, ..., user.
+        assert [m["role"] for m in row.prompt] == ["user", "assistant"] * (row.turn - 1) + ["user"]
+        assert [m["role"] for m in row.chosen] == ["assistant"] == [m["role"] for m in row.rejected]
+        assert row.chosen[0]["content"] != row.rejected[0]["content"]
+
+
+def test_conversations_run_four_turns_and_each_continues_the_chosen_answer(launched):
+    data, _, _ = launched
+    with DuckDB(data_dir=str(data)).connect(read_only=True) as con:
+        turns = dict(con.sql("select turn, count(*) from annotations group by turn").fetchall())
+        # Each later set answers exactly the conversation before it: the previous set's messages, the answer the
+        # annotator chose there, and the user's new message.
+        broken = con.sql(load_sql("queries", "conversation_breaks")).fetchall()
+    assert sorted(turns) == [1, 2, 3, 4], turns
+    assert broken == []

@@ -18,13 +18,17 @@ pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
 ROOT = Path(__file__).resolve().parents[1]
 DG = Path(sys.executable).with_name("dg")
-CONFIG = {"ops": {"generation": {"config": {"prompts_per_language": 1, "max_words": 12, "max_tokens": 24}}}}
+CONFIG = {
+    "ops": {"turn_1__generation": {"config": {"prompts_per_language": 1}}},
+    "resources": {"sampling": {"config": {"max_words": 12, "max_tokens": 24}}},
+}
+FIRST_TURN = "main/prompts," + ",".join(f"turn_1/{t}" for t in ("candidate_sets", "candidates", "generation_requests", "generation_quarantine"))
 KILL_AFTER_RESPONSES = 6
 
 
 def _launch(env, config, **popen):
     return subprocess.Popen(
-        [str(DG), "launch", "--assets", "group:prompts or group:generation", "--config", str(config)],
+        [str(DG), "launch", "--assets", FIRST_TURN, "--config", str(config)],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **popen,
     )
 
@@ -65,7 +69,7 @@ def test_sigkill_then_rerun_sends_only_missing_requests(tmp_path, monkeypatch):
     from dagster import AssetKey, DagsterInstance
 
     with DagsterInstance.get() as instance:
-        event = instance.get_latest_materialization_event(AssetKey(["main", "candidate_sets"]))
+        event = instance.get_latest_materialization_event(AssetKey(["turn_1", "candidate_sets"]))
         meta = {key: value.value for key, value in event.asset_materialization.metadata.items()}
     assert meta["cache_hits"] == saved_before_kill, (meta, saved_before_kill)
     # Every request of the rerun is either a hit or sent once: the cache now holds exactly one response per
@@ -74,6 +78,6 @@ def test_sigkill_then_rerun_sends_only_missing_requests(tmp_path, monkeypatch):
     assert meta["requests"] > meta["cache_hits"], "the kill should have left requests to send"
 
     with DuckDB(data_dir=str(data)).connect(read_only=True) as con:
-        (rows, distinct) = con.sql("select count(*), count(distinct (set_id, position)) from candidates").fetchall()[0]
-        sets = con.sql("select count(*) from candidate_sets").fetchall()[0][0]
+        (rows, distinct) = con.sql("select count(*), count(distinct (set_id, position)) from turn_1.candidates").fetchall()[0]
+        sets = con.sql("select count(*) from turn_1.candidate_sets").fetchall()[0][0]
     assert rows == distinct == 4 * sets

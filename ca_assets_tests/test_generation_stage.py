@@ -3,10 +3,9 @@
 import dagster as dg
 import pytest
 
-from ca_assets.defs.generation.assets import generation
 from ca_assets.defs.prompts.assets import prompts
 from ca_assets.lib.generation import Generator
-from ca_assets_tests.generation_run import SMALL_RUN, materialize_generation
+from ca_assets_tests.generation_run import FIRST_TURN, SMALL_SAMPLING, materialize_generation
 
 pytestmark = pytest.mark.slow
 
@@ -21,9 +20,9 @@ def _metadata(result, table):
 
 def _snapshot(duckdb):
     with duckdb.connect(read_only=True) as con:
-        sets = con.sql("select set_id, prompt_id, sampler, seeds, tokens_out from candidate_sets order by set_id").fetchall()
-        candidates = con.sql("select candidate_id, position, text from candidates order by candidate_id").fetchall()
-        quarantine = con.sql("select prompt_id, sampler, reason, raw_text from generation_quarantine order by all").fetchall()
+        sets = con.sql("select set_id, prompt_id, sampler, seeds, tokens_out from turn_1.candidate_sets order by set_id").fetchall()
+        candidates = con.sql("select candidate_id, position, text from turn_1.candidates order by candidate_id").fetchall()
+        quarantine = con.sql("select prompt_id, sampler, reason, raw_text from turn_1.generation_quarantine order by all").fetchall()
     return sets, candidates, quarantine
 
 
@@ -41,7 +40,7 @@ def test_generation_writes_sets_and_accounts_for_every_request(duckdb):
     assert len(candidates) == 4 * len(sets)
     assert all(raw for *_, raw in quarantine), "quarantine keeps the raw model text"
     with duckdb.connect(read_only=True) as con:
-        lineage = con.sql("select distinct backend, model, template_name, template_version from candidate_sets").fetchall()
+        lineage = con.sql("select distinct backend, model, template_name, template_version from turn_1.candidate_sets").fetchall()
     assert {row[2] for row in lineage} <= {"nc", "iid"}
     assert all(row[0] == "llama_cpp" and row[1].endswith(".gguf") and row[3] == 1 for row in lineage)
 
@@ -65,7 +64,7 @@ def test_multi_model_sets_record_which_model_wrote_each_answer(duckdb, tmp_path)
     assert result.success and all(e.passed for e in result.get_asset_check_evaluations())
     with duckdb.connect(read_only=True) as con:
         per_position = con.sql(
-            "select c.position, c.model, s.model from candidates c join candidate_sets s using (set_id) "
+            "select c.position, c.model, s.model from turn_1.candidates c join turn_1.candidate_sets s using (set_id) "
             "where s.sampler = 'multi_model' order by s.set_id, c.position"
         ).fetchall()
     assert per_position, "at least one multi_model set kept"
@@ -75,9 +74,10 @@ def test_multi_model_sets_record_which_model_wrote_each_answer(duckdb, tmp_path)
 
 
 def test_multi_model_without_models_fails_before_any_request(duckdb):
-    config = {"ops": {"generation": {"config": {**SMALL_RUN, "samplers": ["multi_model"]}}}}
+    config = {"ops": {"turn_1__generation": {"config": {"prompts_per_language": 1, "samplers": ["multi_model"]}}}}
     result = dg.materialize(
-        [prompts, generation], resources={"duckdb": duckdb, "generator": Generator()}, run_config=config, raise_on_error=False
+        [prompts, FIRST_TURN], resources={"duckdb": duckdb, "generator": Generator(), "sampling": SMALL_SAMPLING},
+        run_config=config, raise_on_error=False,
     )
     assert not result.success
     failure = next(e for e in result.all_events if e.is_step_failure)

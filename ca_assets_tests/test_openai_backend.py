@@ -6,13 +6,12 @@ import json
 import dagster as dg
 import pytest
 
-from ca_assets.defs.generation.assets import generation
 from ca_assets.defs.prompts.assets import prompts
 from ca_assets.lib.generation import ChatRequest, GenerationError, Generator, ResponseCache
 from ca_assets.lib.local_server import SERVED_MODEL as MODEL
 from ca_assets.lib.local_server import free_port, llama_cpp_server
 from ca_assets.lib.samplers import SamplingSettings, sample_set
-from ca_assets_tests.generation_run import kept_and_quarantined, materialize_generation
+from ca_assets_tests.generation_run import FIRST_TURN, SMALL_SAMPLING, kept_and_quarantined, materialize_generation
 
 pytestmark = pytest.mark.slow
 
@@ -60,7 +59,7 @@ def test_generation_stage_through_the_server(server, duckdb):
     result = materialize_generation(duckdb, _generator(server, concurrency=2))
     assert result.success and all(e.passed for e in result.get_asset_check_evaluations())
     with duckdb.connect(read_only=True) as con:
-        backends = con.sql("select distinct backend, model from candidate_sets").fetchall()
+        backends = con.sql("select distinct backend, model from turn_1.candidate_sets").fetchall()
     kept, quarantined = kept_and_quarantined(duckdb)
     assert backends == [("openai", MODEL)]
     assert kept + quarantined == 10
@@ -69,8 +68,8 @@ def test_generation_stage_through_the_server(server, duckdb):
 def test_generation_stops_when_the_backend_is_down(duckdb):
     down = Generator(backend="openai", base_url=f"http://127.0.0.1:{free_port()}/v1", model=MODEL, max_retries=0, timeout_seconds=2)
     result = dg.materialize(
-        [prompts, generation], resources={"duckdb": duckdb, "generator": down}, raise_on_error=False,
-        run_config={"ops": {"generation": {"config": {"prompts_per_language": 2}}}},
+        [prompts, FIRST_TURN], resources={"duckdb": duckdb, "generator": down, "sampling": SMALL_SAMPLING}, raise_on_error=False,
+        run_config={"ops": {"turn_1__generation": {"config": {"prompts_per_language": 2}}}},
     )
     assert not result.success
     failure = next(e for e in result.all_events if e.is_step_failure)

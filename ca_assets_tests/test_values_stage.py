@@ -7,10 +7,11 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from ca_assets.defs.turns.views import view_assets
 from ca_assets.defs.values.assets import (
     calibration_set,
     candidate_embeddings,
-    candidate_values,
+    candidate_values_by_turn,
     judge_calibration,
     sampler_report,
     set_diversity,
@@ -18,19 +19,22 @@ from ca_assets.defs.values.assets import (
 )
 from ca_assets.lib.embeddings import Embedder
 from ca_assets.lib.generation import Generator
-from ca_assets_tests.generation_run import materialize_generation
+from ca_assets_tests.conversation_run import materialize_conversations
 
 pytestmark = pytest.mark.slow
 
-VALUES_ASSETS = [calibration_set, judge_calibration, candidate_embeddings, candidate_values, set_diversity, sampler_report]
+VALUES_ASSETS = [judge_calibration, *candidate_values_by_turn, candidate_embeddings, set_diversity, sampler_report]
+VIEWS = [v for v in view_assets if v.key.path[-1] == "candidate_values"]
 
 
 def materialize_values(duckdb, **ops) -> dg.ExecuteInProcessResult:
+    """The values stage again over the candidates of every turn (`candidate_values` config goes to each turn)."""
+    per_turn = {f"turn_{n}__candidate_values": ops["candidate_values"] for n in (1, 2, 3, 4)} if "candidate_values" in ops else {}
     return dg.materialize(
-        [*VALUES_ASSETS, *values_checks],
+        [calibration_set, *VALUES_ASSETS, *VIEWS, *values_checks],
         resources={"duckdb": duckdb, "embedder": Embedder(), "judge_generator": Generator()},
-        run_config={"ops": {f"main__{table}": {"config": config} for table, config in ops.items()}},
-        selection=[asset.key for asset in VALUES_ASSETS],
+        run_config={"ops": {**per_turn, **{f"main__{t}": {"config": c} for t, c in ops.items() if t != "candidate_values"}}},
+        selection=[asset.key for asset in [*VALUES_ASSETS, *VIEWS]],
     )
 
 
@@ -39,14 +43,15 @@ def stage(tmp_path_factory):
     from ca_assets.lib.duckdb import DuckDB
 
     duckdb = DuckDB(data_dir=str(tmp_path_factory.mktemp("values") / "data"))
-    assert materialize_generation(duckdb, Generator()).success
+    assert materialize_conversations(duckdb, Generator()).success
     first = materialize_values(duckdb)
     second = materialize_values(duckdb)
     return duckdb, first, second
 
 
-def _metadata(result: dg.ExecuteInProcessResult, table: str) -> dict:
-    [event] = [e for e in result.get_asset_materialization_events() if e.asset_key.path[-1] == table]
+def _metadata(result: dg.ExecuteInProcessResult, table: str, turn: int | None = None) -> dict:
+    schema = f"turn_{turn}" if turn else "main"
+    [event] = [e for e in result.get_asset_materialization_events() if e.asset_key.path == [schema, table]]
     return event.step_materialization_data.materialization.metadata
 
 
@@ -118,7 +123,7 @@ def test_homogeneous_threshold_is_config_and_warns(stage):
 
 def test_llm_judge_labels_the_candidates_through_the_same_tables(stage):
     duckdb, _, _ = stage
-    result = materialize_values(duckdb, candidate_values={"judge": "llm"})
+    result = materialize_values(duckdb, candidate_values={"config": {"judge": "llm"}})
     assert result.success
     with duckdb.connect(read_only=True) as con:
         judges = con.sql("select distinct judge from candidate_values").fetchall()
@@ -126,5 +131,5 @@ def test_llm_judge_labels_the_candidates_through_the_same_tables(stage):
         candidates = con.sql("select count(*) from candidates").fetchall()[0][0]
     assert judges == [(f"llm.{Generator().model_name}.v1",)]
     assert unjudged == 0  # a text the model never judged keeps what the model said
-    assert _metadata(result, "candidate_values")["dagster/row_count"].value == candidates
+    assert sum(_metadata(result, "candidate_values", turn)["dagster/row_count"].value for turn in (1, 2, 3, 4)) == candidates
     assert materialize_values(duckdb).success  # back to the default judge for the other tests' order

@@ -1,13 +1,18 @@
--- annotations: one row per (annotator, candidate set): which of the four candidates the annotator chose.
+-- annotations: one row per (conversation, turn): which of the four candidates the annotator chose, with the
+-- explanation they wrote (if any) and the seconds they took. Written per turn in schema turn_<n>; main.annotations
+-- is the view over all turns.
 create or replace table annotations as
 with final as (
     select
         annotation_id::varchar as annotation_id,
+        conversation_id::varchar as conversation_id,
+        turn::bigint as turn,
         annotator_id::varchar as annotator_id,
         set_id::varchar as set_id,
         chosen_position::varchar as chosen_position,
         source::varchar as source,
-        explanation::varchar as explanation
+        explanation::varchar as explanation,
+        seconds::double as seconds
     from annotation_rows
 )
 

@@ -1,10 +1,12 @@
 -- comparisons: one row per (annotation, rejected candidate): each best-of-4 choice expands to three
--- (chosen, rejected) pairs, with the prompt, the annotator's cohort, the sampler and the model of each side
--- (they differ for multi_model sets; `model` is the set's).
+-- (chosen, rejected) pairs, with the conversation up to that turn (`messages`, ending with the user's turn, whose
+-- text is `prompt_text`), the annotator's cohort, the sampler and the model of each side (they differ for
+-- multi_model sets; `model` is the set's).
 create or replace table comparisons as
 with chosen as (
     select
         an.annotation_id,
+        an.conversation_id,
         an.annotator_id,
         an.set_id,
         an.source,
@@ -21,6 +23,7 @@ final as (
     select
         sha256(ch.annotation_id || ':' || r.position)[:16] as comparison_id,
         ch.annotation_id,
+        ch.conversation_id,
         ch.set_id,
         s.prompt_id,
         s.lang,
@@ -30,7 +33,8 @@ final as (
         ch.annotator_id,
         a.country,
         ch.source,
-        p.text as prompt_text,
+        s.messages,
+        s.messages[-1].content as prompt_text,
         ch.chosen_position,
         r.position as rejected_position,
         ch.chosen_model,
@@ -42,7 +46,6 @@ final as (
     inner join candidates as r
         on r.set_id = ch.set_id and r.position <> ch.chosen_position
     inner join candidate_sets as s on s.set_id = ch.set_id
-    inner join prompts as p on p.prompt_id = s.prompt_id
     inner join annotators as a on a.annotator_id = ch.annotator_id
 )
 

@@ -10,7 +10,7 @@ with requests as (
         count(q.prompt_id) as quarantined
     from generation_requests as r
     inner join prompts as p using (prompt_id)
-    left join generation_quarantine as q using (prompt_id, turn, sampler)
+    left join generation_quarantine as q using (request_id)
     group by grouping sets ((r.sampler, p.lang), (r.sampler))
 ),
 

@@ -1,5 +1,5 @@
-"""Print what a run made: rows per table, the sampler report over all languages, the judge's calibration,
-and where the plots and exports are."""
+"""Print what a run made: rows per table, conversations per turn and country, the sampler report over all
+languages, the judge's calibration, and where the plots and exports are."""
 
 import duckdb
 
@@ -22,6 +22,8 @@ TABLES = (
     "human_turns",
     "annotation_quarantine",
     "annotators",
+    "assignments",
+    "user_turns",
     "annotations",
     "comparisons",
 )
@@ -38,6 +40,8 @@ def main() -> None:
             except duckdb.CatalogException:
                 count = "missing"
             print(f"  {table:<24} {count}")
+        print("\nconversations per turn and country (simulated annotators; a conversation ends when it does not go on)")
+        print(con.sql(load_sql("queries", "conversations_per_turn")).df().to_string(index=False))
         print("\nsampler report, all languages (coverage@4: share of sets with an answer expressing the pole)")
         report = con.table("sampler_report").df()
         overall = report[report["lang"] == "all"].drop(columns="lang").set_index("sampler").round(3)

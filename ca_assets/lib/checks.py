@@ -8,16 +8,16 @@ import dagster as dg
 import pandas as pd
 import pandera.pandas as pa
 
-from ca_assets.lib.duckdb import DuckDB
+from ca_assets.lib.duckdb import DuckDB, use_schema
 from ca_assets.lib.sql import load_sql
 
 DUCKDB_POOL = "duckdb"
 FAILURE_ROWS_SHOWN = 20
 
 
-def table_key(table: str) -> dg.AssetKey:
-    """Asset key = storage address: [schema, table]."""
-    return dg.AssetKey(["main", table])
+def table_key(table: str, schema: str = "main") -> dg.AssetKey:
+    """Asset key = storage address: [schema, table]. Per-turn tables live in schemas turn_1 … turn_4."""
+    return dg.AssetKey([schema, table])
 
 
 def validate_frame(frame: pd.DataFrame, model: type[pa.DataFrameModel]) -> dg.AssetCheckResult:
@@ -39,11 +39,11 @@ def validate_frame(frame: pd.DataFrame, model: type[pa.DataFrameModel]) -> dg.As
     return dg.AssetCheckResult(passed=True, metadata={"rows_checked": len(frame), "failure_count": 0})
 
 
-def schema_check(table: str, model: type[pa.DataFrameModel]) -> dg.AssetChecksDefinition:
+def schema_check(table: str, model: type[pa.DataFrameModel], schema: str = "main") -> dg.AssetChecksDefinition:
     """Blocking check that the table satisfies its Pandera model; downstream assets wait for it."""
 
     @dg.asset_check(
-        asset=table_key(table),
+        asset=table_key(table, schema),
         name="matches_schema",
         blocking=True,
         pool=DUCKDB_POOL,
@@ -51,20 +51,25 @@ def schema_check(table: str, model: type[pa.DataFrameModel]) -> dg.AssetChecksDe
     )
     def _check(duckdb: DuckDB) -> dg.AssetCheckResult:
         with duckdb.connect(read_only=True) as con:
-            frame = con.table(table).df()
+            frame = con.table(f"{schema}.{table}").df()
         return validate_frame(frame, model)
 
     return _check
 
 
 def audit_check(
-    table: str, audit: str, description: str, severity: dg.AssetCheckSeverity = dg.AssetCheckSeverity.ERROR
+    table: str,
+    audit: str,
+    description: str,
+    severity: dg.AssetCheckSeverity = dg.AssetCheckSeverity.ERROR,
+    schema: str = "main",
 ) -> dg.AssetChecksDefinition:
     """Check from sql/checks/<audit>.sql: a query returning offending rows; zero rows passes.
-    ERROR audits are contracts and block downstream assets; WARN audits report drift and do not."""
+    ERROR audits are contracts and block downstream assets; WARN audits report drift and do not.
+    The audit's table names resolve in `schema` first, then main (one audit serves every turn)."""
 
     @dg.asset_check(
-        asset=table_key(table),
+        asset=table_key(table, schema),
         name=audit,
         blocking=severity == dg.AssetCheckSeverity.ERROR,
         pool=DUCKDB_POOL,
@@ -72,6 +77,7 @@ def audit_check(
     )
     def _check(duckdb: DuckDB) -> dg.AssetCheckResult:
         with duckdb.connect(read_only=True) as con:
+            use_schema(con, schema)
             offending = con.sql(load_sql("checks", audit)).df()
         metadata = {"offending_rows": len(offending)}
         if len(offending):

@@ -50,6 +50,12 @@ class DuckDB(dg.ConfigurableResource):
             con.close()
 
 
+def use_schema(con: duckdb.DuckDBPyConnection, schema: str) -> None:
+    """Unqualified names now create in `schema` and resolve there first, then in main: one SQL file writes
+    or checks any turn's table (turn_1 … turn_4), reading shared tables such as prompts from main."""
+    con.execute("set search_path = $path", {"path": f"{schema},main"})
+
+
 def _connect_waiting_for_lock(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + LOCK_WAIT_SECONDS
     delay = 0.2

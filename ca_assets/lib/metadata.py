@@ -10,7 +10,7 @@ PREVIEW_CELL_CHARS = 80
 
 
 def table_metadata(con: duckdb.DuckDBPyConnection, table: str, **extra: Any) -> dict[str, Any]:
-    """Metadata for a table just written: what every materialization in the project reports."""
+    """Metadata for a table just written (`schema.table`): what every materialization in the project reports."""
     relation = con.table(table)
     row_count = relation.count("*").fetchall()[0][0]
     columns = [dg.TableColumn(name=name, type=str(dtype)) for name, dtype in zip(relation.columns, relation.dtypes)]
@@ -20,7 +20,7 @@ def table_metadata(con: duckdb.DuckDBPyConnection, table: str, **extra: Any) -> 
     return {
         "dagster/row_count": dg.MetadataValue.int(int(row_count)),
         "dagster/column_schema": dg.TableSchema(columns=columns),
-        "dagster/table_name": dg.MetadataValue.text(f"main.{table}"),
+        "dagster/table_name": dg.MetadataValue.text(table),
         "preview": dg.MetadataValue.md(preview.to_markdown(index=False) if len(preview) else "_empty_"),
         **extra,
     }

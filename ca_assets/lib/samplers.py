@@ -17,6 +17,9 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
+import dagster as dg
+from pydantic import Field
+
 from ca_assets.lib.generation import ChatRequest, GenerationError, Generator, ResponseCache
 from ca_assets.lib.ids import stable_seed
 from ca_assets.lib.language import identifiable_lang
@@ -37,14 +40,19 @@ class MalformedOutput(ValueError):
         self.reason = reason
 
 
-@dataclass(frozen=True)
-class SamplingSettings:
-    max_words: int
-    max_tokens: int  # per answer; an NC call gets four times this plus room for the JSON
-    temperature: float = 1.0
-    max_attempts: int = 3
-    seed: int = 0
-    check_language: bool = True  # quarantine answers whose detected language is not the prompt's
+class SamplingSettings(dg.ConfigurableResource):
+    """How answers are sampled, shared by every turn's generation (resource `sampling`)."""
+
+    max_words: int = Field(default=60, description="Length asked of each answer, in words.")
+    max_tokens: int = Field(default=160, description="Token budget per answer (an NC call gets 4x plus 64).")
+    temperature: float = Field(default=1.0, description="Sampling temperature; the paper's iid baseline uses 1.0.")
+    max_attempts: int = Field(default=3, description="Tries per answer before the set is quarantined.")
+    seed: int = Field(default=0, description="Base seed; per-request seeds derive from it and the prompt.")
+    check_language: bool = Field(
+        default=True,
+        description="Retry, then quarantine, answers whose detected language (langid, answers of 40+ characters) "
+        "is not the prompt's. Turn off for code-switched prompts (e.g. Hinglish in Latin script).",
+    )
 
 
 @dataclass
@@ -144,23 +152,29 @@ def parse_nc(text: str) -> list[str]:
     return cleaned
 
 
-def _messages(template: Template, settings: SamplingSettings, prompt_text: str) -> tuple[tuple[str, str], ...]:
-    return (("system", template.render(max_words=settings.max_words)), ("user", prompt_text))
+Conversation = tuple[tuple[str, str], ...]  # (role, content) pairs, oldest first, ending with the user's turn
+
+
+def as_conversation(prompt: str | Conversation) -> Conversation:
+    """A first turn is a prompt alone; later turns carry the history before the user's new message."""
+    return (("user", prompt),) if isinstance(prompt, str) else tuple(prompt)
 
 
 def sample_set(
     generator: Generator,
     cache: ResponseCache,
     sampler: str,
-    prompt_id: str,
+    key: str,
     lang: str,
-    prompt_text: str,
+    prompt: str | Conversation,
     settings: SamplingSettings,
 ) -> SetOutcome:
+    """Four answers to `prompt` (a first message, or a conversation ending with the user's turn). `key` (the
+    prompt id at turn 1, the conversation and turn later) seeds the requests."""
     if sampler not in SAMPLERS:
         raise ValueError(f"unknown sampler {sampler!r}; choose from {SAMPLERS}")
     template = load_template("iid" if sampler == "multi_model" else sampler, TEMPLATE_VERSION, lang)
-    messages = _messages(template, settings, prompt_text)
+    messages = (("system", template.render(max_words=settings.max_words)), *as_conversation(prompt))
     outcome = SetOutcome(answers=None, template=template)
     tag = f"{template.name}.v{template.version}.{lang}+{template.sha}"
 
@@ -190,7 +204,7 @@ def sample_set(
             outcome.retries += attempt > 0
             raw = None
             try:
-                raw = ask(stable_seed(prompt_id, sampler, settings.seed, attempt), schema)[0]
+                raw = ask(stable_seed(key, sampler, settings.seed, attempt), schema)[0]
                 answers = parse_nc(raw)
                 for answer in answers:
                     screen_answer(answer, lang, settings.check_language)
@@ -217,7 +231,7 @@ def sample_set(
         for attempt in range(settings.max_attempts):
             outcome.retries += attempt > 0
             try:
-                texts = ask(stable_seed(prompt_id, sampler, settings.seed, "n", attempt), n=len(POSITIONS) - len(answers))
+                texts = ask(stable_seed(key, sampler, settings.seed, "n", attempt), n=len(POSITIONS) - len(answers))
             except MalformedOutput as error:
                 fail(error, None)
                 continue
@@ -238,7 +252,7 @@ def sample_set(
                 outcome.retries += attempt > 0
                 raw = None
                 try:
-                    raw = ask(stable_seed(prompt_id, sampler, settings.seed, position, attempt), via=via)[0]
+                    raw = ask(stable_seed(key, sampler, settings.seed, position, attempt), via=via)[0]
                     keep(raw)
                 except MalformedOutput as error:
                     fail(error, raw)

@@ -9,16 +9,16 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import NamedTuple
 
 from ca_assets.lib.generation import GenerationError, Generator, ResponseCache
-from ca_assets.lib.samplers import SamplingSettings, SetOutcome, sample_set
+from ca_assets.lib.samplers import Conversation, SamplingSettings, SetOutcome, sample_set
 
 PROGRESS_EVERY_SECONDS = 15
 BACKEND_DOWN_AFTER = 5  # consecutive sets of one sampler whose every request failed
 
 
 class SetJob(NamedTuple):
-    prompt_id: str
+    key: str  # seeds the requests: the prompt id at turn 1, conversation and turn later
     lang: str
-    text: str
+    prompt: str | Conversation  # a first message, or the conversation so far ending with the user's turn
     sampler: str
 
 
@@ -40,7 +40,7 @@ def sample_many(
     pool = ThreadPoolExecutor(max_workers=generator.parallel_requests)
     try:
         futures = {
-            pool.submit(sample_set, generator, cache, job.sampler, job.prompt_id, job.lang, job.text, settings): index
+            pool.submit(sample_set, generator, cache, job.sampler, job.key, job.lang, job.prompt, settings): index
             for index, job in enumerate(jobs)
         }
         for done, future in enumerate(as_completed(futures), start=1):

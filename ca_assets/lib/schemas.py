@@ -10,6 +10,7 @@ from ca_assets.lib.language import LANGS
 from ca_assets.lib.samplers import POSITIONS, SAMPLERS
 from ca_assets.lib.simulation import COUNTRIES
 from ca_assets.lib.trl import trl_row_problems
+from ca_assets.lib.turns import MAX_TURNS, conversation_problem
 from ca_assets.lib.values import AXES, LABELS
 
 ID = {"str_length": {"min_value": 8, "max_value": 64}}
@@ -26,10 +27,13 @@ class Prompts(pa.DataFrameModel):
 
 class CandidateSets(pa.DataFrameModel):
     set_id: Series[str] = pa.Field(unique=True, **ID)
+    request_id: Series[str] = pa.Field(unique=True, **ID)
     prompt_id: Series[str] = pa.Field(**ID)
+    conversation_id: Series[str] = pa.Field(nullable=True, **ID)  # null at turn 1: the set is shared
     lang: Series[str] = pa.Field(isin=LANGS)
-    turn: Series[int] = pa.Field(ge=1, le=4)
+    turn: Series[int] = pa.Field(ge=1, le=MAX_TURNS)
     sampler: Series[str] = pa.Field(isin=SAMPLERS)
+    messages: Series[object]
     backend: Series[str]
     model: Series[str]
     template_name: Series[str]
@@ -43,8 +47,10 @@ class CandidateSets(pa.DataFrameModel):
     tokens_out: Series[int] = pa.Field(ge=0)
     generation_seconds: Series[float] = pa.Field(ge=0)
 
-    class Config:
-        unique = ["prompt_id", "turn", "sampler"]
+    @pa.dataframe_check
+    def messages_end_with_user(cls, frame) -> Series[bool]:
+        """What the answers respond to: alternating user/assistant turns, one user message per turn."""
+        return frame.apply(lambda r: conversation_problem(r["messages"], r["turn"]) is None, axis=1)
 
 
 class Candidates(pa.DataFrameModel):
@@ -59,17 +65,18 @@ class Candidates(pa.DataFrameModel):
 
 
 class GenerationRequests(pa.DataFrameModel):
+    request_id: Series[str] = pa.Field(unique=True, **ID)
     prompt_id: Series[str] = pa.Field(**ID)
-    turn: Series[int] = pa.Field(ge=1, le=4)
+    conversation_id: Series[str] = pa.Field(nullable=True, **ID)
+    turn: Series[int] = pa.Field(ge=1, le=MAX_TURNS)
     sampler: Series[str] = pa.Field(isin=SAMPLERS)
-
-    class Config:
-        unique = ["prompt_id", "turn", "sampler"]
 
 
 class GenerationQuarantine(pa.DataFrameModel):
+    request_id: Series[str] = pa.Field(unique=True, **ID)
     prompt_id: Series[str] = pa.Field(**ID)
-    turn: Series[int] = pa.Field(ge=1, le=4)
+    conversation_id: Series[str] = pa.Field(nullable=True, **ID)
+    turn: Series[int] = pa.Field(ge=1, le=MAX_TURNS)
     sampler: Series[str] = pa.Field(isin=SAMPLERS)
     reason: Series[str] = pa.Field(str_length={"min_value": 1})
     raw_text: Series[str] = pa.Field(nullable=True)
@@ -234,21 +241,57 @@ class AnnotationQuarantine(pa.DataFrameModel):
         unique = ["file_sha", "source_line"]
 
 
-class Annotations(pa.DataFrameModel):
-    annotation_id: Series[str] = pa.Field(unique=True, **ID)
+class Assignments(pa.DataFrameModel):
+    conversation_id: Series[str] = pa.Field(unique=True, **ID)
     annotator_id: Series[str]
     set_id: Series[str] = pa.Field(**ID)
-    chosen_position: Series[str] = pa.Field(isin=POSITIONS)
-    source: Series[str] = pa.Field(isin=["simulated", "human"])
-    explanation: Series[str] = pa.Field(nullable=True)
+    prompt_id: Series[str] = pa.Field(**ID)
+    lang: Series[str] = pa.Field(isin=LANGS)
+    country: Series[str] = pa.Field(isin=[c.name for c in COUNTRIES])
+    sampler: Series[str] = pa.Field(isin=SAMPLERS)
 
     class Config:
         unique = ["annotator_id", "set_id"]
 
 
+class UserTurns(pa.DataFrameModel):
+    conversation_id: Series[str] = pa.Field(unique=True, **ID)
+    turn: Series[int] = pa.Field(ge=2, le=MAX_TURNS)
+    annotator_id: Series[str]
+    prompt_id: Series[str] = pa.Field(**ID)
+    lang: Series[str] = pa.Field(isin=LANGS)
+    sampler: Series[str] = pa.Field(isin=SAMPLERS)
+    history: Series[object]
+    text: Series[str] = pa.Field(nullable=True, str_length={"min_value": 1})  # null: the simulator failed
+    source: Series[str] = pa.Field(isin=["simulator", "human"])
+    reason: Series[str] = pa.Field(nullable=True)
+    raw_text: Series[str] = pa.Field(nullable=True)
+    requests: Series[int] = pa.Field(ge=0)
+
+    @pa.dataframe_check
+    def written_or_explained(cls, frame) -> Series[bool]:
+        return frame["text"].notna() != frame["reason"].notna()
+
+
+class Annotations(pa.DataFrameModel):
+    annotation_id: Series[str] = pa.Field(unique=True, **ID)
+    conversation_id: Series[str] = pa.Field(**ID)
+    turn: Series[int] = pa.Field(ge=1, le=MAX_TURNS)
+    annotator_id: Series[str]
+    set_id: Series[str] = pa.Field(**ID)
+    chosen_position: Series[str] = pa.Field(isin=POSITIONS)
+    source: Series[str] = pa.Field(isin=["simulated", "human"])
+    explanation: Series[str] = pa.Field(nullable=True)
+    seconds: Series[float] = pa.Field(nullable=True, ge=0)  # time to choose; null when a file does not say
+
+    class Config:
+        unique = ["conversation_id", "turn"]
+
+
 class Comparisons(pa.DataFrameModel):
     comparison_id: Series[str] = pa.Field(unique=True, **ID)
     annotation_id: Series[str] = pa.Field(**ID)
+    conversation_id: Series[str] = pa.Field(**ID)
     set_id: Series[str] = pa.Field(**ID)
     prompt_id: Series[str] = pa.Field(**ID)
     lang: Series[str] = pa.Field(isin=LANGS)
@@ -258,6 +301,7 @@ class Comparisons(pa.DataFrameModel):
     annotator_id: Series[str]
     country: Series[str]
     source: Series[str] = pa.Field(isin=["simulated", "human"])
+    messages: Series[object]
     prompt_text: Series[str] = pa.Field(str_length={"min_value": 1})
     chosen_position: Series[str] = pa.Field(isin=POSITIONS)
     rejected_position: Series[str] = pa.Field(isin=POSITIONS)

@@ -6,7 +6,9 @@ within a country vary more than countries do, hence the wide within-country spre
 Axes: `trad_secular` (traditional < 0 < secular-rational), `surv_self` (survival < 0 < self-expression).
 """
 
+import json
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -19,6 +21,7 @@ from ca_assets.lib.demographics import (
     POLITICAL_OPT_OUTS,
 )
 from ca_assets.lib.ids import stable_id, stable_seed
+from ca_assets.lib.paths import PROMPTS_DIR, project_file
 
 
 @dataclass(frozen=True)
@@ -96,3 +99,26 @@ def choose(
     utility = -sharpness * distances
     utility[0] += position_bias
     return int(np.argmax(utility + rng.gumbel(size=len(utility))))
+
+
+@cache
+def _explanations(lang: str) -> dict[str, list[str]]:
+    """prompts/explanations/<lang>.json: short reasons per IW pole (and `none`), written for this project."""
+    return json.loads(project_file(PROMPTS_DIR, f"explanations/{lang}.json").read_text(encoding="utf-8"))
+
+
+def explanation(rng: np.random.Generator, lang: str, pole: str | None) -> str:
+    """A short explanation in the annotator's language of why they chose an answer holding `pole` (a generic
+    one when the judge found no pole or gave no verdict)."""
+    options = _explanations(lang).get(pole or "none") or _explanations(lang)["none"]
+    return options[int(rng.integers(len(options)))]
+
+
+READING_WORDS_PER_SECOND = 4.0
+
+
+def seconds_to_choose(rng: np.random.Generator, annotator_id: str, words: int) -> float:
+    """Time to read four answers and choose: words at the annotator's own pace (log-normal around four words
+    per second), plus a few seconds to decide, with noise."""
+    pace = READING_WORDS_PER_SECOND * float(np.exp(np.random.default_rng(stable_seed("pace", annotator_id)).normal(0, 0.3)))
+    return round(float((words / pace + 3.0) * np.exp(rng.normal(0, 0.25))), 2)

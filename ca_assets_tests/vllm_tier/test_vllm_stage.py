@@ -14,8 +14,8 @@ def test_generation_stage_in_process(model_dir, duckdb):
     assert result.success and all(e.passed for e in result.get_asset_check_evaluations())
     kept, quarantined = kept_and_quarantined(duckdb)
     with duckdb.connect(read_only=True) as con:
-        backends = con.sql("select distinct backend from candidate_sets").fetchall()
-        iid_requests = con.sql("select max(requests) from candidate_sets where sampler = 'iid'").fetchall()[0][0]
+        backends = con.sql("select distinct backend from turn_1.candidate_sets").fetchall()
+        iid_requests = con.sql("select max(requests) from turn_1.candidate_sets where sampler = 'iid'").fetchall()[0][0]
     assert kept > 0 and kept + quarantined == 10
     assert backends == [("vllm",)]
     assert iid_requests is None or iid_requests <= 3  # n=4 per request, not four requests per attempt

@@ -1,27 +1,25 @@
--- Offending requests: each requested (prompt, turn, sampler) must end as exactly one kept set or one
--- quarantined set, and nothing may be kept or quarantined that was not requested.
+-- Offending requests: each requested set must end as exactly one kept set or one quarantined set, and nothing
+-- may be kept or quarantined that was not requested.
 with outcomes as (
-    select prompt_id, turn, sampler from candidate_sets
+    select request_id from candidate_sets
     union all
-    select prompt_id, turn, sampler from generation_quarantine
+    select request_id from generation_quarantine
 ),
 
 per_request as (
     select
-        r.prompt_id,
-        r.turn,
-        r.sampler,
-        count(o.prompt_id) as outcomes
+        r.request_id,
+        count(o.request_id) as outcomes
     from generation_requests as r
-    left join outcomes as o using (prompt_id, turn, sampler)
-    group by r.prompt_id, r.turn, r.sampler
+    left join outcomes as o using (request_id)
+    group by r.request_id
 ),
 
 unrequested as (
-    select o.prompt_id, o.turn, o.sampler, count(*) as outcomes
+    select o.request_id, count(*) as outcomes
     from outcomes as o
-    anti join generation_requests as r using (prompt_id, turn, sampler)
-    group by o.prompt_id, o.turn, o.sampler
+    anti join generation_requests as r using (request_id)
+    group by o.request_id
 ),
 
 final as (

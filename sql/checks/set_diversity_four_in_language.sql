@@ -1,11 +1,9 @@
--- Offending requests: every requested (prompt, turn, sampler) must end as a set of exactly 4 candidates in the
+-- Offending requests: every requested set must end as a set of exactly 4 candidates in the
 -- prompt's language (answers too short to identify count as in language), or as a quarantine entry
 -- explaining why not.
 with kept as (
     select
-        s.prompt_id,
-        s.turn,
-        s.sampler,
+        s.request_id,
         d.set_id,
         d.candidates,
         d.answers_in_language
@@ -15,6 +13,7 @@ with kept as (
 
 final as (
     select
+        r.request_id,
         r.prompt_id,
         r.turn,
         r.sampler,
@@ -22,10 +21,10 @@ final as (
         k.candidates,
         k.answers_in_language
     from generation_requests as r
-    left join kept as k using (prompt_id, turn, sampler)
-    anti join generation_quarantine as q using (prompt_id, turn, sampler)
+    left join kept as k using (request_id)
+    anti join generation_quarantine as q using (request_id)
     where k.set_id is null or k.candidates is null or k.candidates <> 4 or k.answers_in_language <> 4
 )
 
 select * from final
-order by prompt_id, turn, sampler
+order by request_id

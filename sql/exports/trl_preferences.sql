@@ -1,13 +1,14 @@
 -- trl_preferences: one row per comparison in TRL's conversational preference format:
--- prompt = list of {role, content} messages ending with the user turn; chosen / rejected = a list holding
+-- prompt = the conversation up to the annotated turn, a list of {role, content} messages ending with the user; chosen / rejected = a list holding
 -- one assistant message each. Extra columns keep the lineage back to comparisons.
 with final as (
     select
-        [{'role': 'user', 'content': prompt_text}] as prompt,
+        messages as prompt,
         [{'role': 'assistant', 'content': chosen_text}] as chosen,
         [{'role': 'assistant', 'content': rejected_text}] as rejected,
         comparison_id,
         prompt_id,
+        turn,
         lang,
         sampler,
         country,

@@ -1,34 +1,66 @@
+"""Annotation: annotators, their assignments, and per turn the simulated choices and (from turn 2) the user's
+next message. Each turn's tables live in schema turn_<n>, so the protocol reads as a chain in the lineage graph:
+turn_1/annotations → turn_2/user_turns → turn_2 generation → turn_2/candidate_values → turn_2/annotations → …"""
+
+import math
+from collections import Counter
+
 import dagster as dg
 import numpy as np
 import pandas as pd
 from pydantic import Field
 
-from ca_assets.lib.checks import DUCKDB_POOL, schema_check, table_key
-from ca_assets.lib.duckdb import DuckDB
+from ca_assets.lib.checks import DUCKDB_POOL, audit_check, schema_check, table_key
+from ca_assets.lib.duckdb import DuckDB, use_schema
+from ca_assets.lib.generation import Generator, ResponseCache
 from ca_assets.lib.ids import stable_id, stable_seed
-from ca_assets.lib.samplers import POSITIONS
-from ca_assets.lib.schemas import Annotations, Annotators
-from ca_assets.lib.simulation import COUNTRIES, choose, simulate_annotators
+from ca_assets.lib.samplers import POSITIONS, SamplingSettings
+from ca_assets.lib.schemas import Annotations, Annotators, Assignments, UserTurns
+from ca_assets.lib.simulation import COUNTRIES, choose, explanation, seconds_to_choose, simulate_annotators
 from ca_assets.lib.sql import load_sql
 from ca_assets.lib.tables import write_table
+from ca_assets.lib.turns import TURNS, turn_schema
+from ca_assets.lib.user_simulator import next_user_message
 
 GROUP = "annotation"
 
 
 class AnnotatorsConfig(dg.Config):
-    per_country: int = Field(default=4, description="Simulated annotators per country (5 countries).")
+    per_country: int = Field(default=12, description="Simulated annotators per country (5 countries).")
     seed: int = Field(default=0, description="Seed for the annotators' ideal points and biases.")
+
+
+class AssignmentsConfig(dg.Config):
+    annotators_per_set: int = Field(
+        default=10,
+        description="Annotators shown each first-turn candidate set, drawn from the cohort of the set's language "
+        "(the release had > 2,500 prompts with >= 10 annotators). Each starts a conversation.",
+    )
+
+
+class UserTurnsConfig(dg.Config):
+    continue_share: float = Field(
+        default=0.6,
+        ge=0,
+        le=1,
+        description="Share of each language's conversations that go on to this turn (rounded up, so a language "
+        "with conversations keeps at least one). 0.6 gives ~2.2 turns on average; the release averaged 2.6.",
+    )
+    seed: int = Field(default=0, description="Seed for which conversations go on.")
 
 
 class AnnotationsConfig(dg.Config):
     seed: int = Field(default=0, description="Seed for the choice noise; each (annotator, set) derives its own.")
+    explain_share: float = Field(
+        default=0.44, ge=0, le=1, description="Share of choices that come with a written explanation (44% in the release)."
+    )
 
 
 @dg.asset(key=table_key("annotators"), group_name=GROUP, kinds={"duckdb"}, pool=DUCKDB_POOL)
 def annotators(config: AnnotatorsConfig, duckdb: DuckDB) -> dg.MaterializeResult:
-    """Grain: one row per annotator (pseudonymous id) with country and assigned language. Simulated
-    annotators also carry an ideal point on the two Inglehart–Welzel axes, drawn around their country's
-    position, a bias toward position a and a choice sharpness."""
+    """Grain: one row per annotator (pseudonymous id) with country, assigned language and the release's
+    demographic fields. Simulated annotators also carry an ideal point on the two Inglehart–Welzel axes, drawn
+    around their country's position, a bias toward position a and a choice sharpness."""
     frame = pd.DataFrame(simulate_annotators(config.per_country, config.seed))
     return write_table(
         duckdb,
@@ -39,48 +71,176 @@ def annotators(config: AnnotatorsConfig, duckdb: DuckDB) -> dg.MaterializeResult
 
 
 @dg.asset(
-    key=table_key("annotations"),
-    deps=[table_key("annotators"), table_key("candidate_sets"), table_key("candidate_values")],
+    key=table_key("assignments"),
+    deps=[table_key("annotators"), table_key("candidate_sets", turn_schema(1))],
     group_name=GROUP,
     kinds={"duckdb"},
     pool=DUCKDB_POOL,
 )
-def annotations(config: AnnotationsConfig, duckdb: DuckDB) -> dg.MaterializeResult:
-    """Grain: one row per (annotator, candidate set): the candidate the annotator chose as best of four.
-    Simulated annotators see every set in their assigned language and choose with a noisy value-based
-    utility (closer to their ideal point is better) plus position bias."""
+def assignments(config: AssignmentsConfig, duckdb: DuckDB) -> dg.MaterializeResult:
+    """Grain: one row per conversation: a simulated annotator shown a first-turn candidate set of their
+    language. Each set gets `annotators_per_set` annotators, the least-loaded of the cohort first, so the work
+    is balanced within each country (checked)."""
     with duckdb.connect(read_only=True) as con:
+        sets = con.sql(load_sql("queries", "first_turn_sets")).df()
         people = con.sql(load_sql("queries", "simulated_annotators")).df()
-        options = con.sql(load_sql("queries", "annotation_options")).df()
+    load: Counter = Counter()
     rows = []
-    for set_id, group in options.groupby("set_id", sort=True):
-        group = group.sort_values("position")
-        if list(group["position"]) != list(POSITIONS):
-            raise dg.Failure(f"candidate set {set_id} does not have positions a-d; the candidates checks should have blocked this")
-        points = group[["trad_secular", "surv_self"]].to_numpy()
-        lang = group["lang"].iloc[0]
-        for person in people[people["assigned_lang"] == lang].itertuples(index=False):
-            rng = np.random.default_rng(stable_seed("choice", person.annotator_id, set_id, config.seed))
-            pick = choose(
-                (person.ideal_trad_secular, person.ideal_surv_self), points, person.position_bias, person.sharpness, rng
+    for s in sets.itertuples(index=False):
+        cohort = people[people["assigned_lang"] == s.lang]
+        if len(cohort) < config.annotators_per_set:
+            raise dg.Failure(
+                f"annotators_per_set={config.annotators_per_set} but the {s.lang} cohort has {len(cohort)} simulated "
+                "annotators: raise annotators.per_country or lower annotators_per_set"
             )
+        ranked = sorted(cohort.itertuples(index=False), key=lambda p: (load[p.annotator_id], stable_id(s.set_id, p.annotator_id)))
+        for person in ranked[: config.annotators_per_set]:
+            load[person.annotator_id] += 1
             rows.append(
-                {
-                    "annotation_id": stable_id("annotation", person.annotator_id, set_id),
-                    "annotator_id": person.annotator_id,
-                    "set_id": set_id,
-                    "chosen_position": POSITIONS[pick],
-                    "source": "simulated",
-                    "explanation": None,
-                }
+                {"conversation_id": stable_id("conversation", person.annotator_id, s.set_id), "annotator_id": person.annotator_id,
+                 "set_id": s.set_id, "prompt_id": s.prompt_id, "lang": s.lang, "country": person.country, "sampler": s.sampler}
             )
-    frame = pd.DataFrame(rows, columns=list(Annotations.to_schema().columns))
+    frame = pd.DataFrame(rows, columns=list(Assignments.to_schema().columns))
     return write_table(
         duckdb,
-        "annotations",
-        {"annotation_rows": frame},
-        chosen_positions=dg.MetadataValue.json(frame["chosen_position"].value_counts().sort_index().to_dict()),
+        "assignments",
+        {"assignment_rows": frame},
+        per_country=dg.MetadataValue.json(frame["country"].value_counts().sort_index().to_dict()),
+        annotators_per_set=config.annotators_per_set,
     )
 
 
-annotation_checks = [schema_check("annotators", Annotators), schema_check("annotations", Annotations)]
+def build_user_turns(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetChecksDefinition]]:
+    schema, previous = turn_schema(turn), turn_schema(turn - 1)
+
+    @dg.asset(
+        key=table_key("user_turns", schema),
+        deps=[table_key("annotations", previous), table_key("candidates", previous), table_key("candidate_sets", previous)],
+        group_name=schema,
+        kinds={"duckdb", "llama_cpp", "vllm", "openai"},
+        pool="model",
+        description=f"Grain: one row per conversation that goes on to turn {turn}: its history (the chosen answer "
+        "is now the assistant's turn) and the user's next message, written by the user simulator; or, when the "
+        "simulator's output stayed unusable, no message and the reason (the conversation ends there).",
+    )
+    def user_turns(
+        context: dg.AssetExecutionContext,
+        config: UserTurnsConfig,
+        duckdb: DuckDB,
+        generator: Generator,
+        sampling: SamplingSettings,
+    ) -> dg.MaterializeResult:
+        with duckdb.connect(read_only=True) as con:
+            use_schema(con, previous)
+            ended = con.sql(load_sql("queries", "conversations_to_continue")).df()
+        going_on = _continuing(ended, turn, config)
+        context.log.info(f"turn {turn}: {len(going_on)} of {len(ended)} conversations go on")
+        cache = ResponseCache(duckdb.subdir("cache") / "user_turns")
+        rows = []
+        for done, c in enumerate(going_on.itertuples(index=False), start=1):
+            history = tuple((m["role"], m["content"]) for m in c.history)
+            outcome = next_user_message(generator, cache, f"{c.conversation_id}:{turn}", c.lang, history, sampling)
+            rows.append(
+                {"conversation_id": c.conversation_id, "turn": turn, "annotator_id": c.annotator_id, "prompt_id": c.prompt_id,
+                 "lang": c.lang, "sampler": c.sampler, "history": list(c.history), "text": outcome.text, "source": "simulator",
+                 "reason": outcome.reason, "raw_text": outcome.raw, "requests": outcome.requests}
+            )
+            if done % 20 == 0:
+                context.log.info(f"turn {turn}: {done}/{len(going_on)} user messages")
+        frame = pd.DataFrame(rows, columns=list(UserTurns.to_schema().columns))
+        return write_table(
+            duckdb,
+            "user_turns",
+            {"user_turn_rows": frame},
+            schema=schema,
+            conversations_before=len(ended),
+            going_on=len(frame),
+            ended_by_simulator=int(frame["text"].isna().sum()),
+            reasons=dg.MetadataValue.json(frame["reason"].dropna().value_counts().to_dict()),
+        )
+
+    return user_turns, [schema_check("user_turns", UserTurns, schema)]
+
+
+def _continuing(conversations: pd.DataFrame, turn: int, config: UserTurnsConfig) -> pd.DataFrame:
+    """The conversations that go on: in each language, the first ceil(share x n) in a seeded hash order."""
+    if conversations.empty:
+        return conversations
+    order = conversations.assign(_rank=[stable_id(c, turn, config.seed) for c in conversations["conversation_id"]])
+    picked = [
+        group.sort_values("_rank").head(math.ceil(config.continue_share * len(group)))
+        for _, group in order.groupby("lang", sort=True)
+    ]
+    return pd.concat(picked).drop(columns="_rank").sort_values("conversation_id").reset_index(drop=True)
+
+
+def build_annotations(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetChecksDefinition]]:
+    schema = turn_schema(turn)
+    who = table_key("assignments") if turn == 1 else table_key("user_turns", schema)
+
+    @dg.asset(
+        key=table_key("annotations", schema),
+        deps=[table_key("annotators"), who, table_key("candidate_sets", schema), table_key("candidate_values", schema)],
+        group_name=schema,
+        kinds={"duckdb"},
+        pool=DUCKDB_POOL,
+        description=f"Grain: one row per (conversation, turn {turn}): which of the four candidates the annotator "
+        "chose, an explanation on some, and the seconds it took. Simulated annotators choose with a noisy "
+        "value-based utility (closer to their ideal point is better) plus a bias toward position a.",
+    )
+    def annotations(config: AnnotationsConfig, duckdb: DuckDB) -> dg.MaterializeResult:
+        with duckdb.connect(read_only=True) as con:
+            use_schema(con, schema)
+            people = con.sql(load_sql("queries", "simulated_annotators")).df().set_index("annotator_id")
+            options = con.sql(load_sql("queries", "annotation_options")).df()
+            shown = con.sql(load_sql("queries", "first_turn_shown" if turn == 1 else "later_turn_shown")).df()
+        by_set = {set_id: group.sort_values("position") for set_id, group in options.groupby("set_id", sort=True)}
+        rows = []
+        for s in shown.itertuples(index=False):
+            group = by_set.get(s.set_id)
+            if group is None or list(group["position"]) != list(POSITIONS):
+                raise dg.Failure(f"candidate set {s.set_id} does not have positions a-d; the candidates checks should have blocked this")
+            person = people.loc[s.annotator_id]
+            rng = np.random.default_rng(stable_seed("choice", s.annotator_id, s.set_id, config.seed))
+            pick = choose(
+                (person.ideal_trad_secular, person.ideal_surv_self), group[["trad_secular", "surv_self"]].to_numpy(),
+                person.position_bias, person.sharpness, rng,
+            )
+            chosen = group.iloc[pick]
+            rows.append(
+                {
+                    "annotation_id": stable_id("annotation", s.conversation_id, turn),
+                    "conversation_id": s.conversation_id,
+                    "turn": turn,
+                    "annotator_id": s.annotator_id,
+                    "set_id": s.set_id,
+                    "chosen_position": POSITIONS[pick],
+                    "source": "simulated",
+                    "explanation": explanation(rng, chosen["lang"], chosen["pole"]) if rng.random() < config.explain_share else None,
+                    "seconds": seconds_to_choose(rng, s.annotator_id, int(group["words"].sum())),
+                }
+            )
+        frame = pd.DataFrame(rows, columns=list(Annotations.to_schema().columns))
+        return write_table(
+            duckdb,
+            "annotations",
+            {"annotation_rows": frame},
+            schema=schema,
+            chosen_positions=dg.MetadataValue.json(frame["chosen_position"].value_counts().sort_index().to_dict()),
+            explained=int(frame["explanation"].notna().sum()),
+        )
+
+    return annotations, [schema_check("annotations", Annotations, schema)]
+
+
+def _build_all():
+    built = [build_annotations(turn) for turn in TURNS] + [build_user_turns(turn) for turn in TURNS[1:]]
+    return [asset for asset, _ in built], [check for _, checks in built for check in checks]
+
+
+turn_assets, turn_checks = _build_all()
+annotation_checks = [
+    schema_check("annotators", Annotators),
+    schema_check("assignments", Assignments),
+    audit_check("assignments", "assignments_balanced", "Within each language's cohort, annotators' workloads differ by at most one set."),
+]

@@ -135,12 +135,12 @@ def inbox(context: dg.AssetExecutionContext, duckdb: DuckDB):
         reasons = inputs["new_quarantine"]["reason"].value_counts().to_dict() if loaded else {}
         yield dg.MaterializeResult(
             asset_key=table_key("annotation_files"),
-            metadata=table_metadata(con, "annotation_files", **run, inbox=dg.MetadataValue.path(str(folder))),
+            metadata=table_metadata(con, "main.annotation_files", **run, inbox=dg.MetadataValue.path(str(folder))),
         )
-        yield dg.MaterializeResult(asset_key=table_key("human_turns"), metadata=table_metadata(con, "human_turns"))
+        yield dg.MaterializeResult(asset_key=table_key("human_turns"), metadata=table_metadata(con, "main.human_turns"))
         yield dg.MaterializeResult(
             asset_key=table_key("annotation_quarantine"),
-            metadata=table_metadata(con, "annotation_quarantine", reasons_this_run=dg.MetadataValue.json(reasons)),
+            metadata=table_metadata(con, "main.annotation_quarantine", reasons_this_run=dg.MetadataValue.json(reasons)),
         )
 
 

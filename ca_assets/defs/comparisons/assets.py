@@ -21,7 +21,7 @@ def trl_path(duckdb: DuckDB):
 
 @dg.asset(
     key=table_key("comparisons"),
-    deps=[table_key("annotations"), table_key("candidates"), table_key("candidate_sets"), table_key("prompts"), table_key("annotators")],
+    deps=[table_key("annotations"), table_key("candidates"), table_key("candidate_sets"), table_key("annotators")],
     group_name=GROUP,
     kinds={"duckdb"},
     pool=DUCKDB_POOL,

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from ca_assets.lib.checks import DUCKDB_POOL, audit_check, schema_check, table_key
 from ca_assets.lib.diversity import set_text_stats
-from ca_assets.lib.duckdb import DuckDB
+from ca_assets.lib.duckdb import DuckDB, use_schema
 from ca_assets.lib.embeddings import Embedder, embed_cached, ensure_cached
 from ca_assets.lib.generation import Generator, ResponseCache
 from ca_assets.lib.llm_judge import LlmJudge
@@ -24,6 +24,7 @@ from ca_assets.lib.schemas import (
 )
 from ca_assets.lib.sql import load_sql
 from ca_assets.lib.tables import write_table
+from ca_assets.lib.turns import TURNS, turn_schema
 from ca_assets.lib.values import (
     LABELS,
     Embed,
@@ -143,41 +144,51 @@ def candidate_embeddings(context: dg.AssetExecutionContext, duckdb: DuckDB, embe
     )
 
 
-@dg.asset(
-    key=table_key("candidate_values"),
-    deps=[table_key("candidate_embeddings"), table_key("calibration_set")],
-    group_name=GROUP,
-    kinds={"duckdb", "numpy"},
-    pool=DUCKDB_POOL,
-)
-def candidate_values(
-    context: dg.AssetExecutionContext,
-    config: ValuesConfig,
-    duckdb: DuckDB,
-    embedder: Embedder,
-    judge_generator: Generator,
-) -> dg.MaterializeResult:
-    """Grain: one row per candidate: which Inglehart–Welzel pole it expresses (or none) and its score on the
-    two axes, from the configured judge (see judge_calibration for how far to trust it)."""
-    with duckdb.connect(read_only=True) as con:
-        rows = con.sql(load_sql("queries", "candidates_to_judge")).df()
-        calibration = con.table("calibration_set").df()
-    judge: ValueJudge = (
-        PrototypeJudge(_cached(duckdb, embedder, context.log.info), calibration)
-        if config.judge == "embedding"
-        else _llm_judge(duckdb, judge_generator, context.log.info)
+def build_candidate_values(turn: int) -> dg.AssetsDefinition:
+    schema = turn_schema(turn)
+
+    @dg.asset(
+        key=table_key("candidate_values", schema),
+        deps=[table_key("candidates", schema), table_key("calibration_set")],
+        group_name=schema,
+        kinds={"duckdb", "numpy"},
+        pool=DUCKDB_POOL,
+        description=f"Grain: one row per turn-{turn} candidate: which Inglehart–Welzel pole it expresses (or none) "
+        "and its score on the two axes, from the configured judge (see judge_calibration for how far to trust it).",
     )
-    verdicts = judge.judge(rows["text"].tolist(), rows["lang"].tolist())
-    if "judge_raw" not in verdicts:
-        verdicts = verdicts.assign(judge_raw=None)
-    frame = pd.concat([rows[["candidate_id"]], verdicts.rename(columns={"label": "pole"})], axis=1).assign(judge=judge.name)
-    return write_table(
-        duckdb,
-        "candidate_values",
-        {"value_rows": frame},
-        judge=judge.name,
-        poles=dg.MetadataValue.json({label: int((frame["pole"] == label).sum()) for label in (*LABELS, "unjudged")}),
-    )
+    def candidate_values(
+        context: dg.AssetExecutionContext,
+        config: ValuesConfig,
+        duckdb: DuckDB,
+        embedder: Embedder,
+        judge_generator: Generator,
+    ) -> dg.MaterializeResult:
+        with duckdb.connect(read_only=True) as con:
+            use_schema(con, schema)
+            rows = con.sql(load_sql("queries", "candidates_to_judge")).df()
+            calibration = con.table("calibration_set").df()
+        judge: ValueJudge = (
+            PrototypeJudge(_cached(duckdb, embedder, context.log.info), calibration)
+            if config.judge == "embedding"
+            else _llm_judge(duckdb, judge_generator, context.log.info)
+        )
+        verdicts = judge.judge(rows["text"].tolist(), rows["lang"].tolist())
+        if "judge_raw" not in verdicts:
+            verdicts = verdicts.assign(judge_raw=None)
+        frame = pd.concat([rows[["candidate_id"]], verdicts.rename(columns={"label": "pole"})], axis=1).assign(judge=judge.name)
+        return write_table(
+            duckdb,
+            "candidate_values",
+            {"value_rows": frame},
+            schema=schema,
+            judge=judge.name,
+            poles=dg.MetadataValue.json({label: int((frame["pole"] == label).sum()) for label in (*LABELS, "unjudged")}),
+        )
+
+    return candidate_values
+
+
+candidate_values_by_turn = [build_candidate_values(turn) for turn in TURNS]
 
 
 class DiversityConfig(dg.Config):
@@ -253,7 +264,7 @@ values_checks = [
         dg.AssetCheckSeverity.WARN,
     ),
     schema_check("candidate_embeddings", CandidateEmbeddings),
-    schema_check("candidate_values", CandidateValues),
+    *(schema_check("candidate_values", CandidateValues, turn_schema(turn)) for turn in TURNS),
     schema_check("set_diversity", SetDiversity),
     audit_check(
         "set_diversity",

@@ -1,0 +1,39 @@
+"""The whole conversation protocol as the stage tests run it: prompts through turn 4's annotations and the main
+views over all turns, with their checks; one prompt per language, short answers, one conversation per set and
+one per language going on at each later turn."""
+
+import dagster as dg
+
+from ca_assets.defs.annotation.assets import annotation_checks, annotators, assignments, turn_assets, turn_checks
+from ca_assets.defs.generation.assets import generation_assets, generation_checks
+from ca_assets.defs.prompts.assets import prompts
+from ca_assets.defs.turns.views import view_assets
+from ca_assets.defs.values.assets import calibration_set, candidate_values_by_turn, values_checks
+from ca_assets.lib.duckdb import DuckDB
+from ca_assets.lib.embeddings import Embedder
+from ca_assets.lib.generation import Generator
+from ca_assets_tests.generation_run import SMALL_SAMPLING
+
+# One conversation per set, and one per language going on at each later turn.
+SMALL_PROTOCOL = {
+    "turn_1__generation": {"config": {"prompts_per_language": 1}},
+    "main__annotators": {"config": {"per_country": 2}},
+    "main__assignments": {"config": {"annotators_per_set": 1}},
+    **{f"turn_{n}__user_turns": {"config": {"continue_share": 0.01}} for n in (2, 3, 4)},
+}
+
+
+def materialize_conversations(duckdb: DuckDB, generator: Generator) -> dg.ExecuteInProcessResult:
+    """Prompts through turn 4's annotations and the main views over all turns, with their checks."""
+    protocol = [
+        prompts, calibration_set, annotators, assignments, *generation_assets, *candidate_values_by_turn, *turn_assets, *view_assets,
+    ]
+    keys = {key for asset in protocol for key in asset.keys}
+    checks = [c for c in [*generation_checks, *turn_checks, *annotation_checks, *values_checks]
+              if all(k.asset_key in keys for k in c.check_keys)]
+    return dg.materialize(
+        [*protocol, *checks],
+        resources={"duckdb": duckdb, "generator": generator, "judge_generator": generator, "sampling": SMALL_SAMPLING,
+                   "embedder": Embedder()},
+        run_config={"ops": SMALL_PROTOCOL},
+    )
