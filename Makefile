@@ -62,12 +62,14 @@ demo: install instance
 	$(BIN)/dg launch --assets '*' $(DEMO_CONFIG)
 	$(BIN)/python -m ca_assets.demo.summary
 
-# Human annotation files: each file in data/inbox/ is ingested once (by content hash); `make ingest
+# Human annotation files: each file in data/inbox/ is ingested once (by content hash) and its conversations
+# join the shared tables (human/*, and main's candidate_sets, candidates and annotations views); `make ingest
 # FILE=path.csv` copies one in first. A broken file fails the run and loads nothing.
+# The `ingest` job is defined in ca_assets/defs/annotation/sensors.py, whose sensor also launches it under `make ui`.
 ingest: install instance
 	$(if $(FILE),mkdir -p $(CA_DATA_DIR)/inbox && cp "$(FILE)" $(CA_DATA_DIR)/inbox/,)
 	$(BIN)/python -m ca_assets.lib.instance
-	$(BIN)/dg launch --assets 'main/annotation_files,main/human_turns,main/annotation_quarantine'
+	$(BIN)/dg launch --job ingest
 
 # A shell started in the background ignores SIGINT, and `dagster dev` inherits that and then ignores both
 # SIGINT and SIGTERM: restore the default handler before exec so Ctrl-C and `kill` stop it.

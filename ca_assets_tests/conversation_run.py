@@ -1,14 +1,16 @@
-"""The whole conversation protocol as the stage tests run it: prompts through turn 4's annotations and the main
-views over all turns, with their checks; one prompt per language, short answers, one conversation per set and
-one per language going on at each later turn."""
+"""The whole conversation protocol as the stage tests run it: prompts through turn 4's annotations, the human
+files in the data directory's inbox, and the main views over all of them, with their checks; one prompt per
+language, short answers, one conversation per set and one per language going on at each later turn."""
 
 import dagster as dg
 
 from ca_assets.defs.annotation.assets import annotation_checks, annotators, assignments, turn_assets, turn_checks
+from ca_assets.defs.annotation.human import human_checks, human_conversations
+from ca_assets.defs.annotation.inbox import inbox, inbox_checks
 from ca_assets.defs.generation.assets import generation_assets, generation_checks
 from ca_assets.defs.prompts.assets import prompts
 from ca_assets.defs.turns.views import view_assets
-from ca_assets.defs.values.assets import calibration_set, candidate_values_by_turn, values_checks
+from ca_assets.defs.values.assets import calibration_set, candidate_values_by_source, values_checks
 from ca_assets.lib.duckdb import DuckDB
 from ca_assets.lib.embeddings import Embedder
 from ca_assets.lib.generation import Generator
@@ -26,10 +28,11 @@ SMALL_PROTOCOL = {
 def materialize_conversations(duckdb: DuckDB, generator: Generator) -> dg.ExecuteInProcessResult:
     """Prompts through turn 4's annotations and the main views over all turns, with their checks."""
     protocol = [
-        prompts, calibration_set, annotators, assignments, *generation_assets, *candidate_values_by_turn, *turn_assets, *view_assets,
+        prompts, calibration_set, inbox, human_conversations, annotators, assignments, *generation_assets,
+        *candidate_values_by_source, *turn_assets, *view_assets,
     ]
     keys = {key for asset in protocol for key in asset.keys}
-    checks = [c for c in [*generation_checks, *turn_checks, *annotation_checks, *values_checks]
+    checks = [c for c in [*generation_checks, *turn_checks, *annotation_checks, *values_checks, *inbox_checks, *human_checks]
               if all(k.asset_key in keys for k in c.check_keys)]
     return dg.materialize(
         [*protocol, *checks],

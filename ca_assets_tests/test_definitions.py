@@ -16,7 +16,8 @@ EXPECTED_TABLES = {
     "prompts", "candidate_sets", "candidates", "generation_requests", "generation_quarantine", "candidate_embeddings",
     "candidate_values", "set_diversity", "annotators", "annotations", "comparisons", "calibration_set",
     "judge_calibration", "sampler_report", "annotation_files", "human_turns", "annotation_quarantine", "assignments",
-    "user_turns",
+    "user_turns", "gold_items", "gold_answers", "annotator_quality", "quality_quarantine", "task_results",
+    "annotation_tasks",
 }
 PER_TURN = {"candidate_sets", "candidates", "generation_requests", "generation_quarantine", "candidate_values", "annotations"}
 
@@ -33,12 +34,13 @@ def test_every_table_is_an_asset_with_a_docstring_group_and_blocking_schema_chec
     for turn in (1, 2, 3, 4):
         tables = {key.path[-1] for key in keys if key.path[0] == f"turn_{turn}"}
         assert tables == PER_TURN | ({"user_turns"} if turn > 1 else set()), turn
+    assert {key.path[-1] for key in keys if key.path[0] == "human"} == {"candidate_sets", "candidates", "candidate_values", "annotations"}
     checks = {(check.asset_key, check.name) for check in graph.asset_check_keys}
     for key in keys:
         node = graph.get(key)
         assert node.group_name != "default", key
         if node.description.startswith("View:"):  # main's union of the turns: the turns' tables are checked
-            assert all(graph.get(parent).key.path[0].startswith("turn_") for parent in node.parent_keys), key
+            assert all(parent.path[0].startswith("turn_") or parent.path[0] == "human" for parent in node.parent_keys), key
             continue
         assert node.description and "Grain" in node.description, key
         assert (key, "matches_schema") in checks, key

@@ -11,7 +11,7 @@ from ca_assets.defs.turns.views import view_assets
 from ca_assets.defs.values.assets import (
     calibration_set,
     candidate_embeddings,
-    candidate_values_by_turn,
+    candidate_values_by_source,
     judge_calibration,
     sampler_report,
     set_diversity,
@@ -19,17 +19,20 @@ from ca_assets.defs.values.assets import (
 )
 from ca_assets.lib.embeddings import Embedder
 from ca_assets.lib.generation import Generator
+from ca_assets.lib.turns import SOURCE_SCHEMAS
 from ca_assets_tests.conversation_run import materialize_conversations
 
 pytestmark = pytest.mark.slow
 
-VALUES_ASSETS = [judge_calibration, *candidate_values_by_turn, candidate_embeddings, set_diversity, sampler_report]
+VALUES_ASSETS = [judge_calibration, *candidate_values_by_source, candidate_embeddings, set_diversity, sampler_report]
 VIEWS = [v for v in view_assets if v.key.path[-1] == "candidate_values"]
 
 
 def materialize_values(duckdb, **ops) -> dg.ExecuteInProcessResult:
     """The values stage again over the candidates of every turn (`candidate_values` config goes to each turn)."""
-    per_turn = {f"turn_{n}__candidate_values": ops["candidate_values"] for n in (1, 2, 3, 4)} if "candidate_values" in ops else {}
+    per_turn = (
+        {f"{schema}__candidate_values": ops["candidate_values"] for schema in SOURCE_SCHEMAS} if "candidate_values" in ops else {}
+    )
     return dg.materialize(
         [calibration_set, *VALUES_ASSETS, *VIEWS, *values_checks],
         resources={"duckdb": duckdb, "embedder": Embedder(), "judge_generator": Generator()},
@@ -49,8 +52,7 @@ def stage(tmp_path_factory):
     return duckdb, first, second
 
 
-def _metadata(result: dg.ExecuteInProcessResult, table: str, turn: int | None = None) -> dict:
-    schema = f"turn_{turn}" if turn else "main"
+def _metadata(result: dg.ExecuteInProcessResult, table: str, schema: str = "main") -> dict:
     [event] = [e for e in result.get_asset_materialization_events() if e.asset_key.path == [schema, table]]
     return event.step_materialization_data.materialization.metadata
 
@@ -64,11 +66,13 @@ def test_every_check_passes_or_only_warns(stage):
     assert failed_errors == []
 
 
-def test_embeddings_come_from_the_cache_on_a_rerun(stage):
+def test_embeddings_come_from_the_cache(stage):
     duckdb, first, second = stage
-    cold, warm = _metadata(first, "candidate_embeddings"), _metadata(second, "candidate_embeddings")
-    assert cold["embedded"].value == cold["distinct_texts"].value > 0
-    assert warm["embedded"].value == 0 and warm["cache_hits"].value == cold["distinct_texts"].value
+    # Each turn's value judge embedded its candidates as the conversations ran: the embedding table finds every
+    # text in the cache, the first time and on a rerun.
+    for result in (first, second):
+        meta = _metadata(result, "candidate_embeddings")
+        assert meta["embedded"].value == 0 and meta["cache_hits"].value == meta["distinct_texts"].value > 0
     with duckdb.connect(read_only=True) as con:
         candidates = con.sql("select count(*) from candidates").fetchall()[0][0]
         embedded = con.sql("select count(*) from candidate_embeddings").fetchall()[0][0]
@@ -131,5 +135,5 @@ def test_llm_judge_labels_the_candidates_through_the_same_tables(stage):
         candidates = con.sql("select count(*) from candidates").fetchall()[0][0]
     assert judges == [(f"llm.{Generator().model_name}.v1",)]
     assert unjudged == 0  # a text the model never judged keeps what the model said
-    assert sum(_metadata(result, "candidate_values", turn)["dagster/row_count"].value for turn in (1, 2, 3, 4)) == candidates
+    assert sum(_metadata(result, "candidate_values", schema)["dagster/row_count"].value for schema in SOURCE_SCHEMAS) == candidates
     assert materialize_values(duckdb).success  # back to the default judge for the other tests' order

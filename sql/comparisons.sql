@@ -1,7 +1,7 @@
--- comparisons: one row per (annotation, rejected candidate): each best-of-4 choice expands to three
--- (chosen, rejected) pairs, with the conversation up to that turn (`messages`, ending with the user's turn, whose
--- text is `prompt_text`), the annotator's cohort, the sampler and the model of each side (they differ for
--- multi_model sets; `model` is the set's).
+-- comparisons: one row per (kept annotation, rejected candidate): each best-of-4 choice that passed quality
+-- control expands to three (chosen, rejected) pairs, with the conversation up to that turn (`messages`, ending
+-- with the user's turn, whose text is `prompt_text`), the annotator's cohort, the sampler and the model of each
+-- side (they differ for multi_model sets; `model` is the set's).
 create or replace table comparisons as
 with chosen as (
     select
@@ -17,6 +17,7 @@ with chosen as (
     from annotations as an
     inner join candidates as c
         on c.set_id = an.set_id and c.position = an.chosen_position
+    anti join quality_quarantine as q using (annotation_id)  -- failed quality control: kept out, with reasons
 ),
 
 final as (

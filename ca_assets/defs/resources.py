@@ -5,6 +5,7 @@ import dagster as dg
 from ca_assets.lib.duckdb import DuckDB
 from ca_assets.lib.embeddings import Embedder
 from ca_assets.lib.generation import Generator
+from ca_assets.lib.quality import QualityRules
 from ca_assets.lib.samplers import SamplingSettings
 
 
@@ -19,6 +20,8 @@ def resources() -> dg.Definitions:
             "embedder": Embedder(),
             # Answer length, temperature, retries and seed, shared by every turn's generation and the user simulator.
             "sampling": SamplingSettings(),
+            # Thresholds of quality control, shared by annotator_quality and quality_quarantine.
+            "quality_rules": QualityRules(),
         },
         # One process per run: the multiprocess executor pays ~6 s of imports per step (x 25 steps), and
         # the graph is a chain around one DuckDB writer, so parallel steps would only queue on its lock.

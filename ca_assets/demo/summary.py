@@ -25,6 +25,10 @@ TABLES = (
     "assignments",
     "user_turns",
     "annotations",
+    "gold_items",
+    "gold_answers",
+    "annotator_quality",
+    "quality_quarantine",
     "comparisons",
 )
 
@@ -42,6 +46,9 @@ def main() -> None:
             print(f"  {table:<24} {count}")
         print("\nconversations per turn and country (simulated annotators; a conversation ends when it does not go on)")
         print(con.sql(load_sql("queries", "conversations_per_turn")).df().to_string(index=False))
+        print("\nquality control: annotations kept and quarantined by reason; annotators who failed (simulated ones")
+        print("carry the truth: `careless` is who the simulation made click without reading)")
+        print(con.sql(load_sql("queries", "quality_summary")).df().to_string(index=False))
         print("\nsampler report, all languages (coverage@4: share of sets with an answer expressing the pole)")
         report = con.table("sampler_report").df()
         overall = report[report["lang"] == "all"].drop(columns="lang").set_index("sampler").round(3)
@@ -50,7 +57,7 @@ def main() -> None:
         print(con.sql(load_sql("queries", "judge_accuracy_summary")).df().to_string(index=False))
     print("\nplots and exports")
     for folder in ("reports/sampler_report", "exports"):
-        for path in sorted((store.root / folder).glob("*")):
+        for path in sorted(p for p in (store.root / folder).rglob("*") if p.is_file()):
             print(f"  {path}")
     print(f"\nquery it read-only: duckdb.connect({str(store.database_path)!r}, read_only=True)\n")
 

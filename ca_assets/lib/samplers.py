@@ -27,6 +27,7 @@ from ca_assets.lib.paths import PROMPTS_DIR
 from ca_assets.lib.templates import Template, load_template
 
 SAMPLERS = ("nc", "iid", "multi_model")
+UNKNOWN_SAMPLER = "unknown"  # sets read from human files, which do not say how their responses were sampled
 POSITIONS = ("a", "b", "c", "d")
 TEMPLATE_VERSION = 1
 MIN_ANSWER_CHARS = 20

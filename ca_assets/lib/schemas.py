@@ -7,8 +7,9 @@ from pandera.typing import Series
 from ca_assets.lib.ca_csv import ROW_PROBLEMS
 from ca_assets.lib.demographics import AGES, EDUCATION_LEVELS, GENDERS, POLITICAL
 from ca_assets.lib.language import LANGS
-from ca_assets.lib.samplers import POSITIONS, SAMPLERS
+from ca_assets.lib.samplers import POSITIONS, SAMPLERS, UNKNOWN_SAMPLER
 from ca_assets.lib.simulation import COUNTRIES
+from ca_assets.lib.task_results import RESULT_PROBLEMS, TASK_RESULTS_FORMAT
 from ca_assets.lib.trl import trl_row_problems
 from ca_assets.lib.turns import MAX_TURNS, conversation_problem
 from ca_assets.lib.values import AXES, LABELS
@@ -50,6 +51,27 @@ class CandidateSets(pa.DataFrameModel):
     @pa.dataframe_check
     def messages_end_with_user(cls, frame) -> Series[bool]:
         """What the answers respond to: alternating user/assistant turns, one user message per turn."""
+        return frame.apply(lambda r: conversation_problem(r["messages"], r["turn"]) is None, axis=1)
+
+
+class HumanCandidateSets(pa.DataFrameModel):
+    set_id: Series[str] = pa.Field(unique=True, **ID)
+    request_id: Series[str] = pa.Field(unique=True, **ID)
+    prompt_id: Series[str] = pa.Field(**ID)
+    conversation_id: Series[str] = pa.Field(**ID)
+    lang: Series[str] = pa.Field(isin=LANGS)
+    turn: Series[int] = pa.Field(ge=1, le=MAX_TURNS)
+    sampler: Series[str] = pa.Field(isin=[UNKNOWN_SAMPLER])
+    messages: Series[object]
+    backend: Series[str] = pa.Field(isin=["file"])
+    file_sha: Series[str] = pa.Field(str_length={"min_value": 64, "max_value": 64})
+    source_line: Series[int] = pa.Field(ge=2)
+
+    class Config:
+        unique = ["conversation_id", "turn"]
+
+    @pa.dataframe_check
+    def messages_end_with_user(cls, frame) -> Series[bool]:
         return frame.apply(lambda r: conversation_problem(r["messages"], r["turn"]) is None, axis=1)
 
 
@@ -133,7 +155,7 @@ class CandidateValues(pa.DataFrameModel):
 
 class SetDiversity(pa.DataFrameModel):
     set_id: Series[str] = pa.Field(unique=True, **ID)
-    sampler: Series[str] = pa.Field(isin=SAMPLERS)
+    sampler: Series[str] = pa.Field(isin=[*SAMPLERS, UNKNOWN_SAMPLER])
     lang: Series[str] = pa.Field(isin=LANGS)
     mean_pairwise_distance: Series[float] = pa.Field(ge=0, le=2)
     min_pairwise_distance: Series[float] = pa.Field(ge=0, le=2)
@@ -172,8 +194,8 @@ class SamplerReport(pa.DataFrameModel):
 
 class Annotators(pa.DataFrameModel):
     annotator_id: Series[str] = pa.Field(unique=True)
-    country: Series[str] = pa.Field(isin=[c.name for c in COUNTRIES])
-    assigned_lang: Series[str] = pa.Field(isin=LANGS)
+    country: Series[str] = pa.Field(nullable=True, isin=[c.name for c in COUNTRIES])  # null: a file did not say
+    assigned_lang: Series[str] = pa.Field(nullable=True, isin=LANGS)
     source: Series[str] = pa.Field(isin=["simulated", "human"])
     # The release's demographic fields; null where a human file does not give them.
     age: Series[str] = pa.Field(nullable=True, isin=AGES)
@@ -185,12 +207,13 @@ class Annotators(pa.DataFrameModel):
     ideal_surv_self: Series[float] = pa.Field(nullable=True)
     position_bias: Series[float] = pa.Field(nullable=True)
     sharpness: Series[float] = pa.Field(nullable=True, gt=0)
+    careless: Series[pd.BooleanDtype] = pa.Field(nullable=True, coerce=True)  # simulated only: the truth quality control estimates
 
 
 class AnnotationFiles(pa.DataFrameModel):
     file_sha: Series[str] = pa.Field(unique=True, str_length={"min_value": 64, "max_value": 64})
     file_name: Series[str] = pa.Field(str_length={"min_value": 1})
-    format: Series[str] = pa.Field(isin=["community_alignment_csv"])
+    format: Series[str] = pa.Field(isin=["community_alignment_csv", TASK_RESULTS_FORMAT])
     rows_in: Series[int] = pa.Field(ge=0)
     rows_kept: Series[int] = pa.Field(ge=0)
     rows_quarantined: Series[int] = pa.Field(ge=0)
@@ -230,9 +253,9 @@ class HumanTurns(pa.DataFrameModel):
 class AnnotationQuarantine(pa.DataFrameModel):
     file_sha: Series[str]
     file_name: Series[str]
-    source_line: Series[int] = pa.Field(ge=2)
+    source_line: Series[int] = pa.Field(ge=1)  # a JSONL result can be on line 1
     conversation_id: Series[str] = pa.Field(nullable=True)
-    reason: Series[str] = pa.Field(isin=ROW_PROBLEMS)
+    reason: Series[str] = pa.Field(isin=[*ROW_PROBLEMS, *RESULT_PROBLEMS])
     reasons: Series[object]
     detail: Series[str] = pa.Field(nullable=True)
     raw_row: Series[str] = pa.Field(nullable=True)
@@ -295,11 +318,11 @@ class Comparisons(pa.DataFrameModel):
     set_id: Series[str] = pa.Field(**ID)
     prompt_id: Series[str] = pa.Field(**ID)
     lang: Series[str] = pa.Field(isin=LANGS)
-    turn: Series[int] = pa.Field(ge=1, le=4)
-    sampler: Series[str] = pa.Field(isin=SAMPLERS)
-    model: Series[str]
+    turn: Series[int] = pa.Field(ge=1, le=MAX_TURNS)
+    sampler: Series[str] = pa.Field(isin=[*SAMPLERS, UNKNOWN_SAMPLER])
+    model: Series[str] = pa.Field(nullable=True)  # null for human files' sets
     annotator_id: Series[str]
-    country: Series[str]
+    country: Series[str] = pa.Field(nullable=True)  # a human file may not say
     source: Series[str] = pa.Field(isin=["simulated", "human"])
     messages: Series[object]
     prompt_text: Series[str] = pa.Field(str_length={"min_value": 1})
@@ -330,3 +353,99 @@ class TrlPreferences(pa.DataFrameModel):
             [not trl_row_problems(p, c, r) for p, c, r in zip(frame["prompt"], frame["chosen"], frame["rejected"])],
             index=frame.index,
         )
+
+
+class GoldItems(pa.DataFrameModel):
+    item_id: Series[str] = pa.Field(unique=True)
+    lang: Series[str] = pa.Field(isin=LANGS)
+    prompt: Series[str] = pa.Field(str_length={"min_value": 1})
+    response_a: Series[str] = pa.Field(str_length={"min_value": 1})
+    response_b: Series[str] = pa.Field(str_length={"min_value": 1})
+    response_c: Series[str] = pa.Field(str_length={"min_value": 1})
+    response_d: Series[str] = pa.Field(str_length={"min_value": 1})
+    correct_position: Series[str] = pa.Field(isin=POSITIONS)
+
+
+class GoldAnswers(pa.DataFrameModel):
+    annotator_id: Series[str]
+    item_id: Series[str]
+    source: Series[str] = pa.Field(isin=["simulated", "human"])
+    chosen_position: Series[str] = pa.Field(isin=POSITIONS)
+    correct: Series[bool]
+    seconds: Series[float] = pa.Field(nullable=True, ge=0)
+
+    class Config:
+        unique = ["annotator_id", "item_id"]
+
+
+QUALITY_FLAGS = ("failed_attention_checks", "straight_lining", "position_bias", "fast")
+QUALITY_REASONS = ("careless_annotator", "too_fast", "language_mismatch", "duplicate_submission")
+
+
+class AnnotatorQuality(pa.DataFrameModel):
+    annotator_id: Series[str] = pa.Field(unique=True)
+    source: Series[str] = pa.Field(isin=["simulated", "human"])
+    annotations: Series[int] = pa.Field(ge=0)
+    max_position_share: Series[float] = pa.Field(nullable=True, ge=0.25, le=1)
+    position_p_value: Series[float] = pa.Field(nullable=True, ge=0, le=1)
+    gold_answered: Series[int] = pa.Field(ge=0)
+    gold_correct: Series[int] = pa.Field(ge=0)
+    gold_accuracy: Series[float] = pa.Field(nullable=True, ge=0, le=1)
+    too_fast_share: Series[float] = pa.Field(nullable=True, ge=0, le=1)
+    quality_score: Series[float] = pa.Field(nullable=True, ge=0, le=1)
+    flags: Series[object]
+    passed: Series[bool]
+
+    @pa.dataframe_check
+    def choices_add_up(cls, frame) -> Series[bool]:
+        return frame[[f"chosen_{p}" for p in POSITIONS]].sum(axis=1) == frame["annotations"]
+
+    @pa.dataframe_check
+    def known_flags(cls, frame) -> Series[bool]:
+        return frame["flags"].map(lambda flags: set(flags) <= set(QUALITY_FLAGS))
+
+
+class QualityQuarantine(pa.DataFrameModel):
+    annotation_id: Series[str] = pa.Field(unique=True, **ID)
+    annotator_id: Series[str]
+    reason: Series[str] = pa.Field(isin=QUALITY_REASONS)
+    reasons: Series[object]
+    detail: Series[str] = pa.Field(nullable=True)
+    source: Series[str] = pa.Field(isin=["simulated", "human"])
+    file_sha: Series[str] = pa.Field(nullable=True)
+    source_line: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, coerce=True)
+
+    @pa.dataframe_check
+    def file_and_line_for_human_rows(cls, frame) -> Series[bool]:
+        return (frame["source"] != "human") | (frame["file_sha"].notna() & frame["source_line"].notna())
+
+
+class TaskResults(pa.DataFrameModel):
+    file_sha: Series[str] = pa.Field(str_length={"min_value": 64, "max_value": 64})
+    source_line: Series[int] = pa.Field(ge=1)
+    task_id: Series[str] = pa.Field(str_length={"min_value": 1})
+    annotator_id: Series[str] = pa.Field(str_length={"min_value": 1})
+    chosen_position: Series[str] = pa.Field(isin=POSITIONS)
+    explanation: Series[str] = pa.Field(nullable=True)
+    seconds: Series[float] = pa.Field(nullable=True, ge=0)
+    next_message: Series[str] = pa.Field(nullable=True)
+
+    class Config:
+        unique = ["file_sha", "source_line"]
+
+
+class AnnotationTasks(pa.DataFrameModel):
+    task_id: Series[str] = pa.Field(unique=True)
+    kind: Series[str] = pa.Field(isin=["set", "gold"])
+    lang: Series[str] = pa.Field(isin=LANGS)
+    turn: Series[int] = pa.Field(ge=1, le=MAX_TURNS)
+    history: Series[object]
+    prompt: Series[str] = pa.Field(str_length={"min_value": 1})
+    response_a: Series[str] = pa.Field(str_length={"min_value": 1})
+    response_b: Series[str] = pa.Field(str_length={"min_value": 1})
+    response_c: Series[str] = pa.Field(str_length={"min_value": 1})
+    response_d: Series[str] = pa.Field(str_length={"min_value": 1})
+
+    @pa.dataframe_check
+    def sets_carry_candidate_ids(cls, frame) -> Series[bool]:
+        return (frame["kind"] != "set") | frame[[f"candidate_id_{p}" for p in POSITIONS]].notna().all(axis=1)

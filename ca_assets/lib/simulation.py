@@ -42,11 +42,12 @@ COUNTRIES = (
 WITHIN_COUNTRY_SD = 0.8
 
 
-def simulate_annotators(per_country: int, seed: int) -> list[dict]:
+def simulate_annotators(per_country: int, seed: int, careless_share: float = 0.0) -> list[dict]:
     """`per_country` pseudonymous annotators per country, each with an ideal point, a preference for
     position a (annotation tools see this bias), a choice sharpness, and the release's demographic fields.
     Political leaning follows the ideal point loosely (more traditional, more right-leaning) so cohort
-    analyses by leaning have something to find; the other fields are drawn uniformly."""
+    analyses by leaning have something to find; the other fields are drawn uniformly. A `careless_share` of
+    annotators click without reading (see `choose`), so quality control has someone real to find."""
     rows = []
     for country in COUNTRIES:
         for index in range(per_country):
@@ -64,6 +65,7 @@ def simulate_annotators(per_country: int, seed: int) -> list[dict]:
                 }
             )
             rows[-1].update(_demographics(rng, rows[-1]["ideal_trad_secular"]))
+            rows[-1]["careless"] = bool(rng.random() < careless_share)  # drawn last: earlier fields never move
     return rows
 
 
@@ -83,18 +85,26 @@ def _demographics(rng: np.random.Generator, trad_secular: float) -> dict:
     }
 
 
+CARELESS_FIRST_SHARE = 0.8  # a careless annotator clicks the first answer this often, else any at random
+CARELESS_SPEEDUP = 0.25  # and takes a quarter of the time a reader would
+
+
 def choose(
     ideal: tuple[float, float],
     positions: np.ndarray,
     position_bias: float,
     sharpness: float,
     rng: np.random.Generator,
+    careless: bool = False,
 ) -> int:
     """Index of the chosen candidate under a random-utility (logit) model.
 
     utility_k = -sharpness * squared distance(ideal, candidate_k) + position_bias * [k == 0] + Gumbel noise;
-    the argmax of Gumbel-perturbed utilities is a draw from the softmax over utilities.
+    the argmax of Gumbel-perturbed utilities is a draw from the softmax over utilities. A careless annotator
+    ignores the answers: the first one mostly, otherwise any.
     """
+    if careless:
+        return 0 if rng.random() < CARELESS_FIRST_SHARE else int(rng.integers(len(positions)))
     distances = ((positions - np.asarray(ideal)) ** 2).sum(axis=1)
     utility = -sharpness * distances
     utility[0] += position_bias
@@ -117,8 +127,22 @@ def explanation(rng: np.random.Generator, lang: str, pole: str | None) -> str:
 READING_WORDS_PER_SECOND = 4.0
 
 
-def seconds_to_choose(rng: np.random.Generator, annotator_id: str, words: int) -> float:
+def seconds_to_choose(rng: np.random.Generator, annotator_id: str, words: int, careless: bool = False) -> float:
     """Time to read four answers and choose: words at the annotator's own pace (log-normal around four words
-    per second), plus a few seconds to decide, with noise."""
+    per second), plus a few seconds to decide, with noise; a careless annotator does not read."""
     pace = READING_WORDS_PER_SECOND * float(np.exp(np.random.default_rng(stable_seed("pace", annotator_id)).normal(0, 0.3)))
-    return round(float((words / pace + 3.0) * np.exp(rng.normal(0, 0.25))), 2)
+    seconds = (words / pace + 3.0) * np.exp(rng.normal(0, 0.25))
+    return round(float(seconds * (CARELESS_SPEEDUP if careless else 1.0)), 2)
+
+
+ATTENTIVE_GOLD_ACCURACY = 0.95  # a reading annotator still slips now and then
+
+
+def answer_gold(rng: np.random.Generator, correct: str, positions: tuple[str, ...], careless: bool) -> str:
+    """An attention-check answer: a reader picks the right one (bar a rare slip); a careless annotator clicks
+    as they always do (mostly the first answer)."""
+    if careless:
+        return positions[choose((0.0, 0.0), np.zeros((len(positions), 2)), 0.0, 0.0, rng, careless=True)]
+    if rng.random() < ATTENTIVE_GOLD_ACCURACY:
+        return correct
+    return positions[int(rng.integers(len(positions)))]

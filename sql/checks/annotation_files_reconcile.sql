@@ -1,8 +1,13 @@
 -- Offending files: for every ingested file, rows in must equal rows kept + rows quarantined, and those counts
--- must match the lines actually stored in human_turns and annotation_quarantine.
+-- must match the lines actually stored in human_turns (Community Alignment CSVs) or task_results (one result
+-- per line) and annotation_quarantine.
 with kept as (
     select file_sha, count(distinct source_line) as lines, count(*) as turns
     from human_turns
+    group by file_sha
+    union all
+    select file_sha, count(*) as lines, count(*) as turns
+    from task_results
     group by file_sha
 ),
 

@@ -28,6 +28,11 @@ GROUP = "annotation"
 class AnnotatorsConfig(dg.Config):
     per_country: int = Field(default=12, description="Simulated annotators per country (5 countries).")
     seed: int = Field(default=0, description="Seed for the annotators' ideal points and biases.")
+    careless_share: float = Field(
+        default=0.1, ge=0, le=1,
+        description="Share of simulated annotators who click without reading (mostly the first answer, fast, failing "
+        "attention checks): what the quality stage must catch.",
+    )
 
 
 class AssignmentsConfig(dg.Config):
@@ -56,12 +61,19 @@ class AnnotationsConfig(dg.Config):
     )
 
 
-@dg.asset(key=table_key("annotators"), group_name=GROUP, kinds={"duckdb"}, pool=DUCKDB_POOL)
+@dg.asset(
+    key=table_key("annotators"),
+    deps=[table_key("human_turns"), table_key("task_results")],
+    group_name=GROUP,
+    kinds={"duckdb"},
+    pool=DUCKDB_POOL,
+)
 def annotators(config: AnnotatorsConfig, duckdb: DuckDB) -> dg.MaterializeResult:
     """Grain: one row per annotator (pseudonymous id) with country, assigned language and the release's
-    demographic fields. Simulated annotators also carry an ideal point on the two Inglehart–Welzel axes, drawn
-    around their country's position, a bias toward position a and a choice sharpness."""
-    frame = pd.DataFrame(simulate_annotators(config.per_country, config.seed))
+    demographic fields: the simulated ones, and the people of the ingested human files. Simulated annotators
+    also carry an ideal point on the two Inglehart–Welzel axes, drawn around their country's position, a bias
+    toward position a and a choice sharpness."""
+    frame = pd.DataFrame(simulate_annotators(config.per_country, config.seed, config.careless_share))
     return write_table(
         duckdb,
         "annotators",
@@ -115,13 +127,17 @@ def build_user_turns(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetCheck
 
     @dg.asset(
         key=table_key("user_turns", schema),
-        deps=[table_key("annotations", previous), table_key("candidates", previous), table_key("candidate_sets", previous)],
+        deps=[
+            table_key("annotations", previous), table_key("candidates", previous), table_key("candidate_sets", previous),
+            table_key("task_results"),
+        ],
         group_name=schema,
         kinds={"duckdb", "llama_cpp", "vllm", "openai"},
         pool="model",
         description=f"Grain: one row per conversation that goes on to turn {turn}: its history (the chosen answer "
-        "is now the assistant's turn) and the user's next message, written by the user simulator; or, when the "
-        "simulator's output stayed unusable, no message and the reason (the conversation ends there).",
+        "is now the assistant's turn) and the user's next message: a person's, from their task result, or the "
+        "user simulator's; or, when the simulator's output stayed unusable, no message and the reason (the "
+        "conversation ends there).",
     )
     def user_turns(
         context: dg.AssetExecutionContext,
@@ -133,6 +149,7 @@ def build_user_turns(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetCheck
         with duckdb.connect(read_only=True) as con:
             use_schema(con, previous)
             ended = con.sql(load_sql("queries", "conversations_to_continue")).df()
+            people = con.sql(load_sql("queries", "human_conversations_to_continue")).df()
         going_on = _continuing(ended, turn, config)
         context.log.info(f"turn {turn}: {len(going_on)} of {len(ended)} conversations go on")
         cache = ResponseCache(duckdb.subdir("cache") / "user_turns")
@@ -147,6 +164,12 @@ def build_user_turns(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetCheck
             )
             if done % 20 == 0:
                 context.log.info(f"turn {turn}: {done}/{len(going_on)} user messages")
+        for c in people.itertuples(index=False):  # a person's next message, from their task result
+            rows.append(
+                {"conversation_id": c.conversation_id, "turn": turn, "annotator_id": c.annotator_id, "prompt_id": c.prompt_id,
+                 "lang": c.lang, "sampler": c.sampler, "history": list(c.history), "text": c.text, "source": "human",
+                 "reason": None, "raw_text": None, "requests": 0}
+            )
         frame = pd.DataFrame(rows, columns=list(UserTurns.to_schema().columns))
         return write_table(
             duckdb,
@@ -155,6 +178,7 @@ def build_user_turns(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetCheck
             schema=schema,
             conversations_before=len(ended),
             going_on=len(frame),
+            from_people=len(people),
             ended_by_simulator=int(frame["text"].isna().sum()),
             reasons=dg.MetadataValue.json(frame["reason"].dropna().value_counts().to_dict()),
         )
@@ -180,7 +204,10 @@ def build_annotations(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetChec
 
     @dg.asset(
         key=table_key("annotations", schema),
-        deps=[table_key("annotators"), who, table_key("candidate_sets", schema), table_key("candidate_values", schema)],
+        deps=[
+            table_key("annotators"), who, table_key("candidate_sets", schema), table_key("candidate_values", schema),
+            table_key("task_results"),
+        ],
         group_name=schema,
         kinds={"duckdb"},
         pool=DUCKDB_POOL,
@@ -194,6 +221,7 @@ def build_annotations(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetChec
             people = con.sql(load_sql("queries", "simulated_annotators")).df().set_index("annotator_id")
             options = con.sql(load_sql("queries", "annotation_options")).df()
             shown = con.sql(load_sql("queries", "first_turn_shown" if turn == 1 else "later_turn_shown")).df()
+            answered = con.sql(load_sql("queries", "turn_task_results")).df()
         by_set = {set_id: group.sort_values("position") for set_id, group in options.groupby("set_id", sort=True)}
         rows = []
         for s in shown.itertuples(index=False):
@@ -204,7 +232,7 @@ def build_annotations(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetChec
             rng = np.random.default_rng(stable_seed("choice", s.annotator_id, s.set_id, config.seed))
             pick = choose(
                 (person.ideal_trad_secular, person.ideal_surv_self), group[["trad_secular", "surv_self"]].to_numpy(),
-                person.position_bias, person.sharpness, rng,
+                person.position_bias, person.sharpness, rng, careless=bool(person.careless),
             )
             chosen = group.iloc[pick]
             rows.append(
@@ -217,8 +245,15 @@ def build_annotations(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetChec
                     "chosen_position": POSITIONS[pick],
                     "source": "simulated",
                     "explanation": explanation(rng, chosen["lang"], chosen["pole"]) if rng.random() < config.explain_share else None,
-                    "seconds": seconds_to_choose(rng, s.annotator_id, int(group["words"].sum())),
+                    "seconds": seconds_to_choose(rng, s.annotator_id, int(group["words"].sum()), careless=bool(person.careless)),
                 }
+            )
+        for r in answered.itertuples(index=False):  # people, through the task export and the inbox
+            conversation = r.conversation_id if turn > 1 else stable_id("conversation", r.annotator_id, r.set_id)
+            rows.append(
+                {"annotation_id": stable_id("annotation", conversation, turn), "conversation_id": conversation, "turn": turn,
+                 "annotator_id": r.annotator_id, "set_id": r.set_id, "chosen_position": r.chosen_position, "source": "human",
+                 "explanation": r.explanation, "seconds": r.seconds}
             )
         frame = pd.DataFrame(rows, columns=list(Annotations.to_schema().columns))
         return write_table(
@@ -227,6 +262,7 @@ def build_annotations(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetChec
             {"annotation_rows": frame},
             schema=schema,
             chosen_positions=dg.MetadataValue.json(frame["chosen_position"].value_counts().sort_index().to_dict()),
+            per_source=dg.MetadataValue.json(frame["source"].value_counts().to_dict()),
             explained=int(frame["explanation"].notna().sum()),
         )
 

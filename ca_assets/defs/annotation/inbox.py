@@ -1,13 +1,19 @@
 """Human annotation files dropped in the data directory's inbox/: each file ingested once, by content hash.
 
-Today: the public Community Alignment CSV (`*.csv`). A file whose structure is broken is refused whole and
-the step fails naming it and the reason; nothing is written, so what earlier files loaded does not change.
-Rows of a well-formed file become per-turn rows in `human_turns` or a line in `annotation_quarantine`.
+Two formats: the public Community Alignment CSV (`*.csv`, one row per conversation) and the project's own task
+results (`*.jsonl`, or a `*.csv` with a `task_id` column; see lib/task_results.py). A file whose structure is
+broken is refused whole and the step fails naming it and the reason; nothing is written, so what earlier files
+loaded does not change. Rows of a well-formed file become per-turn rows in `human_turns`, results in
+`task_results`, or a line in `annotation_quarantine` with reasons.
+
+Task results are checked against the tasks exported so far (`annotation_tasks`). That read is not an edge of
+the asset graph: the human loop (export, annotate, ingest, next turn) crosses runs, and the graph is acyclic.
 """
 
 import hashlib
 import json
 from pathlib import Path
+from typing import NamedTuple
 
 import dagster as dg
 import duckdb as duckdb_module
@@ -17,8 +23,9 @@ from ca_assets.lib.ca_csv import COLUMNS, SOURCE_LINE, FileRejected, read_ca_csv
 from ca_assets.lib.checks import DUCKDB_POOL, audit_check, schema_check, table_key
 from ca_assets.lib.duckdb import DuckDB
 from ca_assets.lib.metadata import table_metadata
-from ca_assets.lib.schemas import AnnotationFiles, AnnotationQuarantine, HumanTurns
+from ca_assets.lib.schemas import AnnotationFiles, AnnotationQuarantine, HumanTurns, TaskResults
 from ca_assets.lib.sql import load_sql
+from ca_assets.lib.task_results import FIELDS, RESULT_PROBLEMS, TASK_RESULTS_FORMAT, is_task_results, read_task_results
 
 GROUP = "annotation"
 INBOX = "inbox"
@@ -33,19 +40,32 @@ def file_sha(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _ingested(duckdb: DuckDB) -> set[str]:
+def _read(duckdb: DuckDB, query: str, columns: list[str]) -> pd.DataFrame:
+    """A lookup from the project's file, empty when its table does not exist yet."""
     with duckdb.connect() as con:  # read-write: on a fresh data directory this creates the file
         try:
-            return {row[0] for row in con.sql(load_sql("queries", "ingested_files")).fetchall()}
-        except duckdb_module.CatalogException:  # nothing ingested yet
-            return set()
+            return con.sql(load_sql("queries", query)).df()
+        except duckdb_module.CatalogException:
+            return pd.DataFrame(columns=columns, dtype=object)
 
 
-def _load(path: Path, sha: str) -> tuple[dict, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Read and split one file: its annotation_files row, its rows, kept turns and quarantined lines."""
-    rows = read_ca_csv(path)
+class Loaded(NamedTuple):
+    summary: dict  # its annotation_files row
+    rows: pd.DataFrame | None  # a CA file's rows (human_turns takes the annotator fields from them)
+    turns: pd.DataFrame | None  # a CA file's kept turns
+    results: pd.DataFrame | None  # a task-results file's kept results
+    quarantine: pd.DataFrame
+
+
+def _load(path: Path, sha: str, known_tasks: pd.DataFrame, earlier_results: pd.DataFrame) -> Loaded:
+    """Read and split one file into kept rows and quarantined lines, with its annotation_files row."""
+    task_file = is_task_results(path)
+    rows = read_task_results(path) if task_file else read_ca_csv(path)
     with duckdb_module.connect() as scratch:  # in memory: the split needs SQL, not the project's file
-        kept, quarantine = split_rows(scratch, rows)
+        if task_file:
+            kept, quarantine = _split_results(scratch, rows, known_tasks, earlier_results)
+        else:
+            kept, quarantine = split_rows(scratch, rows)
     raw = rows.set_index(SOURCE_LINE)
     quarantine = quarantine.assign(
         file_sha=sha,
@@ -55,13 +75,35 @@ def _load(path: Path, sha: str) -> tuple[dict, pd.DataFrame, pd.DataFrame, pd.Da
     summary = {
         "file_sha": sha,
         "file_name": path.name,
-        "format": CA_FORMAT,
+        "format": TASK_RESULTS_FORMAT if task_file else CA_FORMAT,
         "rows_in": len(rows),
         "rows_kept": int(kept["source_line"].nunique()),
         "rows_quarantined": len(quarantine),
         "turns_kept": len(kept),
     }
-    return summary, rows.assign(file_sha=sha), kept.assign(file_sha=sha), quarantine
+    kept = kept.assign(file_sha=sha)
+    if task_file:
+        return Loaded(summary, None, None, kept, quarantine)
+    return Loaded(summary, rows.assign(file_sha=sha), kept, None, quarantine)
+
+
+def _split_results(
+    con: duckdb_module.DuckDBPyConnection, rows: pd.DataFrame, known_tasks: pd.DataFrame, earlier: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(results usable as they stand, one row per quarantined line with its reasons): every row in one."""
+    for name, frame in (("result_rows", rows), ("known_tasks", known_tasks), ("earlier_results", earlier)):
+        con.register(name, frame)
+    problems = con.sql(load_sql("queries", "task_result_problems")).df()
+    rank = {reason: index for index, reason in enumerate(RESULT_PROBLEMS)}
+    quarantine = (
+        problems.assign(rank=problems["reason"].map(rank))
+        .sort_values(["source_line", "rank"])
+        .groupby("source_line", sort=True)
+        .agg(reason=("reason", "first"), reasons=("reason", lambda r: list(dict.fromkeys(r))), detail=("detail", "first"))
+        .reset_index()
+    )
+    quarantine.insert(1, "conversation_id", None)
+    return rows[~rows[SOURCE_LINE].isin(set(problems["source_line"]))].reset_index(drop=True), quarantine
 
 
 DESCRIPTIONS = {
@@ -69,6 +111,8 @@ DESCRIPTIONS = {
     "rows in, kept and quarantined.",
     "human_turns": "Grain: one row per (conversation, turn) of an ingested human file: prompt, four responses, "
     "preferred label, feedback, annotator fields, source file and line.",
+    "task_results": "Grain: one row per result of an ingested task-results file: the task, annotator, choice, "
+    "explanation, seconds, the next message if written, source file and line.",
     "annotation_quarantine": "Grain: one row per line of an ingested human file that cannot become annotations: "
     "reasons, detail, the raw row, source file and line.",
 }
@@ -82,10 +126,12 @@ DESCRIPTIONS = {
     pool=DUCKDB_POOL,
 )
 def inbox(context: dg.AssetExecutionContext, duckdb: DuckDB):
-    """Ingest the Community Alignment CSVs in inbox/ that were not ingested before."""
+    """Ingest the Community Alignment CSVs and task-result files in inbox/ that were not ingested before."""
     folder = duckdb.subdir(INBOX)
-    done = _ingested(duckdb)
-    present = sorted(folder.glob("*.csv"))
+    done = set(_read(duckdb, "ingested_files", ["file_sha"])["file_sha"])
+    known_tasks = _read(duckdb, "known_tasks", ["task_id", "annotator_id"])
+    earlier = _read(duckdb, "earlier_results", ["annotator_id", "task_id"])
+    present = sorted(p for p in folder.iterdir() if p.suffix in (".csv", ".jsonl") and p.is_file())
     new: dict[str, Path] = {}
     for path in present:
         sha = file_sha(path)
@@ -96,27 +142,31 @@ def inbox(context: dg.AssetExecutionContext, duckdb: DuckDB):
     loaded, rejected = [], []
     for sha, path in new.items():
         try:
-            loaded.append(_load(path, sha))
+            loaded.append(_load(path, sha, known_tasks, earlier))
         except FileRejected as error:
             rejected.append(f"{path.name}: {error}")
         else:
-            summary = loaded[-1][0]
+            summary = loaded[-1].summary
             context.log.info(
-                f"{path.name}: {summary['rows_in']} rows, {summary['rows_kept']} kept "
-                f"({summary['turns_kept']} turns), {summary['rows_quarantined']} quarantined"
+                f"{path.name} ({summary['format']}): {summary['rows_in']} rows, {summary['rows_kept']} kept "
+                f"({summary['turns_kept']} turns or results), {summary['rows_quarantined']} quarantined"
             )
+            # Later files in this run must see this one's results as earlier submissions.
+            if loaded[-1].results is not None:
+                earlier = pd.concat([earlier, loaded[-1].results[["annotator_id", "task_id"]]], ignore_index=True)
     if rejected:
         raise dg.Failure(
             description=f"{len(rejected)} file(s) in {folder} refused; nothing was ingested. Fix or remove them, "
             "then run again:\n" + "\n".join(rejected),
             metadata={"rejected": dg.MetadataValue.md("\n".join(f"- {r}" for r in rejected))},
         )
-    summaries = pd.DataFrame([s for s, *_ in loaded], columns=list(AnnotationFiles.to_schema().columns))
+    summaries = pd.DataFrame([item.summary for item in loaded], columns=list(AnnotationFiles.to_schema().columns))
     inputs = {
         "new_files": summaries,
-        "new_rows": pd.concat([rows for _, rows, _, _ in loaded]) if loaded else _empty_rows(),
-        "new_turns": pd.concat([kept for *_, kept, _ in loaded]) if loaded else _empty_turns(),
-        "new_quarantine": pd.concat([q for *_, q in loaded]) if loaded else _empty_quarantine(),
+        "new_rows": _concat([item.rows for item in loaded], _empty_rows()),
+        "new_turns": _concat([item.turns for item in loaded], _empty_turns()),
+        "new_results": _concat([item.results for item in loaded], _empty_results()),
+        "new_quarantine": _concat([item.quarantine for item in loaded], _empty_quarantine()),
     }
     with duckdb.connect() as con:
         con.begin()
@@ -138,10 +188,21 @@ def inbox(context: dg.AssetExecutionContext, duckdb: DuckDB):
             metadata=table_metadata(con, "main.annotation_files", **run, inbox=dg.MetadataValue.path(str(folder))),
         )
         yield dg.MaterializeResult(asset_key=table_key("human_turns"), metadata=table_metadata(con, "main.human_turns"))
+        yield dg.MaterializeResult(asset_key=table_key("task_results"), metadata=table_metadata(con, "main.task_results"))
         yield dg.MaterializeResult(
             asset_key=table_key("annotation_quarantine"),
             metadata=table_metadata(con, "main.annotation_quarantine", reasons_this_run=dg.MetadataValue.json(reasons)),
         )
+
+
+def _concat(frames: list[pd.DataFrame | None], empty: pd.DataFrame) -> pd.DataFrame:
+    """The new files' frames of one kind, or an empty frame with its columns so the SQL still binds."""
+    present = [frame for frame in frames if frame is not None]
+    return pd.concat(present, ignore_index=True) if present else empty
+
+
+def _empty_results() -> pd.DataFrame:
+    return pd.DataFrame(columns=[*FIELDS, SOURCE_LINE, "file_sha"], dtype=object)
 
 
 def _empty_rows() -> pd.DataFrame:
@@ -162,6 +223,7 @@ def _empty_quarantine() -> pd.DataFrame:
 inbox_checks = [
     schema_check("annotation_files", AnnotationFiles),
     schema_check("human_turns", HumanTurns),
+    schema_check("task_results", TaskResults),
     schema_check("annotation_quarantine", AnnotationQuarantine),
     audit_check(
         "annotation_files",

@@ -21,14 +21,18 @@ def trl_path(duckdb: DuckDB):
 
 @dg.asset(
     key=table_key("comparisons"),
-    deps=[table_key("annotations"), table_key("candidates"), table_key("candidate_sets"), table_key("annotators")],
+    deps=[
+        table_key("annotations"), table_key("candidates"), table_key("candidate_sets"), table_key("annotators"),
+        table_key("quality_quarantine"),
+    ],
     group_name=GROUP,
     kinds={"duckdb"},
     pool=DUCKDB_POOL,
 )
 def comparisons(duckdb: DuckDB) -> dg.MaterializeResult:
-    """Grain: one row per (annotation, rejected candidate): each best-of-4 choice expands to three
-    (chosen, rejected) pairs, keeping prompt, annotator, country, sampler, model and explanation."""
+    """Grain: one row per (kept annotation, rejected candidate): each best-of-4 choice that passed quality control
+    expands to three (chosen, rejected) pairs, keeping the conversation so far, annotator, country, source,
+    sampler, model and explanation."""
     return write_table(duckdb, "comparisons")
 
 
@@ -59,5 +63,10 @@ def trl_preferences_matches_schema(duckdb: DuckDB) -> dg.AssetCheckResult:
 
 comparisons_checks = [
     schema_check("comparisons", Comparisons),
-    audit_check("comparisons", "comparisons_three_per_annotation", "Every best-of-4 annotation expands to exactly three comparisons."),
+    audit_check(
+        "comparisons",
+        "comparisons_three_per_annotation",
+        "Annotations = kept + quarantined: every annotation outside quality_quarantine expands to exactly three "
+        "comparisons, and no quarantined one to any.",
+    ),
 ]  # trl_preferences_matches_schema is found by the loader as a module attribute

@@ -24,7 +24,7 @@ from ca_assets.lib.schemas import (
 )
 from ca_assets.lib.sql import load_sql
 from ca_assets.lib.tables import write_table
-from ca_assets.lib.turns import TURNS, turn_schema
+from ca_assets.lib.turns import HUMAN, SOURCE_SCHEMAS
 from ca_assets.lib.values import (
     LABELS,
     Embed,
@@ -144,8 +144,10 @@ def candidate_embeddings(context: dg.AssetExecutionContext, duckdb: DuckDB, embe
     )
 
 
-def build_candidate_values(turn: int) -> dg.AssetsDefinition:
-    schema = turn_schema(turn)
+def build_candidate_values(schema: str) -> dg.AssetsDefinition:
+    """Value labels for one turn's candidates (or the human files'), so each turn's simulated annotators can
+    choose as soon as their candidates are labelled."""
+    whose = "the human files'" if schema == HUMAN else f"turn-{schema.removeprefix('turn_')}"
 
     @dg.asset(
         key=table_key("candidate_values", schema),
@@ -153,7 +155,7 @@ def build_candidate_values(turn: int) -> dg.AssetsDefinition:
         group_name=schema,
         kinds={"duckdb", "numpy"},
         pool=DUCKDB_POOL,
-        description=f"Grain: one row per turn-{turn} candidate: which Inglehart–Welzel pole it expresses (or none) "
+        description=f"Grain: one row per {whose} candidate: which Inglehart–Welzel pole it expresses (or none) "
         "and its score on the two axes, from the configured judge (see judge_calibration for how far to trust it).",
     )
     def candidate_values(
@@ -188,7 +190,7 @@ def build_candidate_values(turn: int) -> dg.AssetsDefinition:
     return candidate_values
 
 
-candidate_values_by_turn = [build_candidate_values(turn) for turn in TURNS]
+candidate_values_by_source = [build_candidate_values(schema) for schema in SOURCE_SCHEMAS]
 
 
 class DiversityConfig(dg.Config):
@@ -264,7 +266,7 @@ values_checks = [
         dg.AssetCheckSeverity.WARN,
     ),
     schema_check("candidate_embeddings", CandidateEmbeddings),
-    *(schema_check("candidate_values", CandidateValues, turn_schema(turn)) for turn in TURNS),
+    *(schema_check("candidate_values", CandidateValues, schema) for schema in SOURCE_SCHEMAS),
     schema_check("set_diversity", SetDiversity),
     audit_check(
         "set_diversity",

@@ -1,0 +1,61 @@
+"""Annotation tasks for people: the export an annotation tool loads, as JSONL and CSV under
+<data>/exports/tasks/. Completed tasks come back through the inbox in the task-results format
+(lib/task_results.py) and join the turns' annotations; a result with a `next_message` continues its
+conversation at the next turn, whose new set is exported for the same annotator."""
+
+import json
+import os
+
+import dagster as dg
+
+from ca_assets.lib.checks import DUCKDB_POOL, schema_check, table_key
+from ca_assets.lib.duckdb import DuckDB
+from ca_assets.lib.schemas import AnnotationTasks
+from ca_assets.lib.tables import write_table
+from ca_assets.lib.turns import turn_schema
+
+TASKS_DIR = "exports/tasks"
+
+
+@dg.asset(
+    key=table_key("annotation_tasks"),
+    deps=[
+        table_key("candidate_sets", turn_schema(1)), table_key("candidate_sets"), table_key("candidates"),
+        table_key("user_turns"), table_key("gold_items"), table_key("task_results"),
+    ],
+    group_name="annotation",
+    kinds={"duckdb", "json", "csv"},
+    pool=DUCKDB_POOL,
+)
+def annotation_tasks(duckdb: DuckDB) -> dg.MaterializeResult:
+    """Grain: one row per task to export: every first-turn candidate set (open to any annotator of its language),
+    each human conversation's next set (for its annotator, until answered) and every attention-check item;
+    with the conversation so far, the prompt, four responses and their ids. Written to exports/tasks/."""
+    result = write_table(duckdb, "annotation_tasks")
+    with duckdb.connect(read_only=True) as con:
+        tasks = con.table("annotation_tasks").df()
+    folder = duckdb.subdir(TASKS_DIR)
+    records = tasks.astype(object).where(tasks.notna(), None).to_dict("records")
+    for record in records:
+        record["history"] = [dict(m) for m in record["history"]]
+    _write_atomic(folder / "tasks.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+    flat = tasks.assign(history=[json.dumps(r["history"], ensure_ascii=False) for r in records])
+    _write_atomic(folder / "tasks.csv", flat.to_csv(index=False, lineterminator="\n"))
+    return dg.MaterializeResult(
+        asset_key=result.asset_key,
+        metadata={
+            **result.metadata,
+            "per_kind": dg.MetadataValue.json(tasks["kind"].value_counts().to_dict()),
+            "jsonl": dg.MetadataValue.path(str(folder / "tasks.jsonl")),
+            "csv": dg.MetadataValue.path(str(folder / "tasks.csv")),
+        },
+    )
+
+
+def _write_atomic(path, text: str) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)  # a tool reading the export never sees half a file
+
+
+task_checks = [schema_check("annotation_tasks", AnnotationTasks)]

@@ -1,0 +1,21 @@
+-- human.annotations: one row per (conversation, turn) of the human files: the preferred response and the
+-- feedback as the explanation, source 'human'. The files carry no timings.
+create or replace table annotations as
+with final as (
+    select
+        sha256('annotation:' || s.set_id)[:16]::varchar as annotation_id,
+        s.conversation_id::varchar as conversation_id,
+        s.turn::bigint as turn,
+        t.annotator_id::varchar as annotator_id,
+        s.set_id::varchar as set_id,
+        replace(t.preferred, 'response_', '')::varchar as chosen_position,
+        'human'::varchar as source,
+        t.feedback::varchar as explanation,
+        null::double as seconds
+    from candidate_sets as s
+    inner join main.human_turns as t
+        on t.file_sha = s.file_sha and t.source_line = s.source_line and t.turn = s.turn
+)
+
+select * from final
+order by annotation_id
