@@ -98,3 +98,30 @@ def test_the_next_message_opens_turn_two_with_history_and_exports_it_for_the_sam
         assert next_task["prompt"] == "What if my parents disagree?"
     else:
         assert mine == []
+
+
+def test_llm_persona_chooser_through_the_real_model(loop):
+    """Runs last: it re-annotates turn 1 with the persona chooser."""
+    duckdb, _, _, _ = loop
+    from ca_assets.defs.annotation.assets import turn_assets
+
+    [first_turn] = [a for a in turn_assets if a.key.path == ["turn_1", "annotations"]]
+    result = dg.materialize(
+        [first_turn], resources={"duckdb": duckdb, "judge_generator": Generator()},
+        run_config={"ops": {"turn_1__annotations": {"config": {"chooser": "llm_persona"}}}},
+    )
+    assert result.success
+    with duckdb.connect(read_only=True) as con:
+        rows = con.sql(
+            "select an.chooser, an.source, a.careless, an.explanation, an.chooser_raw from turn_1.annotations an "
+            "join annotators a using (annotator_id)"
+        ).fetchall()
+    for chooser, source, careless, explanation, raw in rows:
+        if source == "human":
+            assert chooser == "human"
+        elif careless:
+            assert chooser == "utility"  # a careless annotator does not read, persona or not
+        else:
+            assert chooser in {"llm_persona", "utility_after_llm_failed"}
+            assert (chooser == "llm_persona" and explanation) or (chooser == "utility_after_llm_failed" and raw)
+    assert any(chooser == "llm_persona" for chooser, *_ in rows)

@@ -1,6 +1,7 @@
 -- annotations: one row per (conversation, turn): which of the four candidates the annotator chose, with the
--- explanation they wrote (if any) and the seconds they took. Written per turn in schema turn_<n>; main.annotations
--- is the view over all turns.
+-- explanation they wrote (if any), the seconds they took, and who chose: `human`, or for simulated annotators
+-- `utility`, `llm_persona`, or `utility_after_llm_failed` (with the model's last output in chooser_raw).
+-- Written per turn in schema turn_<n>; main.annotations is the view over all turns.
 create or replace table annotations as
 with final as (
     select
@@ -12,7 +13,9 @@ with final as (
         chosen_position::varchar as chosen_position,
         source::varchar as source,
         explanation::varchar as explanation,
-        seconds::double as seconds
+        seconds::double as seconds,
+        chooser::varchar as chooser,
+        chooser_raw::varchar as chooser_raw
     from annotation_rows
 )
 

@@ -306,9 +306,15 @@ class Annotations(pa.DataFrameModel):
     source: Series[str] = pa.Field(isin=["simulated", "human"])
     explanation: Series[str] = pa.Field(nullable=True)
     seconds: Series[float] = pa.Field(nullable=True, ge=0)  # time to choose; null when a file does not say
+    chooser: Series[str] = pa.Field(isin=["human", "utility", "llm_persona", "utility_after_llm_failed"])
+    chooser_raw: Series[str] = pa.Field(nullable=True)
 
     class Config:
         unique = ["conversation_id", "turn"]
+
+    @pa.dataframe_check
+    def chooser_matches_source(cls, frame) -> Series[bool]:
+        return (frame["source"] == "human") == (frame["chooser"] == "human")
 
 
 class Comparisons(pa.DataFrameModel):

@@ -11,7 +11,9 @@ with final as (
         replace(t.preferred, 'response_', '')::varchar as chosen_position,
         'human'::varchar as source,
         t.feedback::varchar as explanation,
-        null::double as seconds
+        null::double as seconds,
+        'human'::varchar as chooser,
+        null::varchar as chooser_raw
     from candidate_sets as s
     inner join main.human_turns as t
         on t.file_sha = s.file_sha and t.source_line = s.source_line and t.turn = s.turn

@@ -4,6 +4,7 @@ turn_1/annotations → turn_2/user_turns → turn_2 generation → turn_2/candid
 
 import math
 from collections import Counter
+from typing import Literal
 
 import dagster as dg
 import numpy as np
@@ -15,6 +16,7 @@ from ca_assets.lib.duckdb import DuckDB, use_schema
 from ca_assets.lib.generation import Generator, ResponseCache
 from ca_assets.lib.ids import stable_id, stable_seed
 from ca_assets.lib.samplers import POSITIONS, SamplingSettings
+from ca_assets.lib.persona import persona_choice
 from ca_assets.lib.schemas import Annotations, Annotators, Assignments, UserTurns
 from ca_assets.lib.simulation import COUNTRIES, choose, explanation, seconds_to_choose, simulate_annotators
 from ca_assets.lib.sql import load_sql
@@ -55,6 +57,12 @@ class UserTurnsConfig(dg.Config):
 
 
 class AnnotationsConfig(dg.Config):
+    chooser: Literal["utility", "llm_persona"] = Field(
+        default="utility",
+        description="How simulated annotators choose. utility: the noisy value-distance model with position bias. "
+        "llm_persona: the judge_generator model, told the annotator's demographics, picks and explains "
+        "(falls back to utility, recorded, when its output stays unusable).",
+    )
     seed: int = Field(default=0, description="Seed for the choice noise; each (annotator, set) derives its own.")
     explain_share: float = Field(
         default=0.44, ge=0, le=1, description="Share of choices that come with a written explanation (44% in the release)."
@@ -215,7 +223,9 @@ def build_annotations(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetChec
         "chose, an explanation on some, and the seconds it took. Simulated annotators choose with a noisy "
         "value-based utility (closer to their ideal point is better) plus a bias toward position a.",
     )
-    def annotations(config: AnnotationsConfig, duckdb: DuckDB) -> dg.MaterializeResult:
+    def annotations(
+        context: dg.AssetExecutionContext, config: AnnotationsConfig, duckdb: DuckDB, judge_generator: Generator
+    ) -> dg.MaterializeResult:
         with duckdb.connect(read_only=True) as con:
             use_schema(con, schema)
             people = con.sql(load_sql("queries", "simulated_annotators")).df().set_index("annotator_id")
@@ -223,8 +233,9 @@ def build_annotations(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetChec
             shown = con.sql(load_sql("queries", "first_turn_shown" if turn == 1 else "later_turn_shown")).df()
             answered = con.sql(load_sql("queries", "turn_task_results")).df()
         by_set = {set_id: group.sort_values("position") for set_id, group in options.groupby("set_id", sort=True)}
+        cache = ResponseCache(duckdb.subdir("cache") / "persona_choice")
         rows = []
-        for s in shown.itertuples(index=False):
+        for done, s in enumerate(shown.itertuples(index=False), start=1):
             group = by_set.get(s.set_id)
             if group is None or list(group["position"]) != list(POSITIONS):
                 raise dg.Failure(f"candidate set {s.set_id} does not have positions a-d; the candidates checks should have blocked this")
@@ -235,6 +246,19 @@ def build_annotations(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetChec
                 person.position_bias, person.sharpness, rng, careless=bool(person.careless),
             )
             chosen = group.iloc[pick]
+            explained = explanation(rng, chosen["lang"], chosen["pole"]) if rng.random() < config.explain_share else None
+            chooser, chooser_raw = "utility", None
+            if config.chooser == "llm_persona" and not person.careless:  # a careless annotator does not read
+                verdict = persona_choice(
+                    judge_generator, cache, s.annotator_id, person.to_dict(), chosen["lang"],
+                    list(group["messages"].iloc[0]), list(group["text"]),
+                )
+                if verdict.position is None:
+                    chooser, chooser_raw = "utility_after_llm_failed", verdict.raw
+                else:
+                    pick, explained, chooser = POSITIONS.index(verdict.position), verdict.explanation, "llm_persona"
+                if done % 20 == 0:
+                    context.log.info(f"turn {turn}: {done}/{len(shown)} persona choices")
             rows.append(
                 {
                     "annotation_id": stable_id("annotation", s.conversation_id, turn),
@@ -244,8 +268,10 @@ def build_annotations(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetChec
                     "set_id": s.set_id,
                     "chosen_position": POSITIONS[pick],
                     "source": "simulated",
-                    "explanation": explanation(rng, chosen["lang"], chosen["pole"]) if rng.random() < config.explain_share else None,
+                    "explanation": explained,
                     "seconds": seconds_to_choose(rng, s.annotator_id, int(group["words"].sum()), careless=bool(person.careless)),
+                    "chooser": chooser,
+                    "chooser_raw": chooser_raw,
                 }
             )
         for r in answered.itertuples(index=False):  # people, through the task export and the inbox
@@ -253,7 +279,7 @@ def build_annotations(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetChec
             rows.append(
                 {"annotation_id": stable_id("annotation", conversation, turn), "conversation_id": conversation, "turn": turn,
                  "annotator_id": r.annotator_id, "set_id": r.set_id, "chosen_position": r.chosen_position, "source": "human",
-                 "explanation": r.explanation, "seconds": r.seconds}
+                 "explanation": r.explanation, "seconds": r.seconds, "chooser": "human", "chooser_raw": None}
             )
         frame = pd.DataFrame(rows, columns=list(Annotations.to_schema().columns))
         return write_table(
@@ -263,6 +289,7 @@ def build_annotations(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetChec
             schema=schema,
             chosen_positions=dg.MetadataValue.json(frame["chosen_position"].value_counts().sort_index().to_dict()),
             per_source=dg.MetadataValue.json(frame["source"].value_counts().to_dict()),
+            per_chooser=dg.MetadataValue.json(frame["chooser"].value_counts().to_dict()),
             explained=int(frame["explanation"].notna().sum()),
         )
 
