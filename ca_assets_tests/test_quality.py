@@ -69,8 +69,6 @@ def test_quarantine_gives_each_reason_with_file_and_line(duckdb):
         "set_id": ["s-sim", "s-fast", "s-lang", "h-1", "h-2"],
         "lang": ["en", "en", "en", "fr", "fr"],
         "messages": [[{"role": "user", "content": t}] for t in ("q1", "q2", "q3", "même question", "même question")],
-        "file_sha": [None, None, None, "f" * 64, "e" * 64],
-        "source_line": [None, None, None, 2, 7],
     })
     candidates = pd.DataFrame({"set_id": [s for s in sets["set_id"] for _ in POSITIONS],
                                "position": list(POSITIONS) * 5, "text": ["ten words " * 5] * 20})
@@ -80,6 +78,8 @@ def test_quarantine_gives_each_reason_with_file_and_line(duckdb):
         "set_id": ["s-sim", "s-fast", "s-lang", "h-1", "h-2", "s-sim"],
         "source": ["simulated"] * 3 + ["human"] * 2 + ["simulated"],
         "seconds": [60.0, 2.0, 60.0, None, None, 50.0],
+        "file_sha": [None, None, None, "f" * 64, "e" * 64, None],
+        "source_line": [None, None, None, 2, 7, None],
     })
     annotators = pd.DataFrame({"annotator_id": ["reader", "human", "clicker"], "assigned_lang": ["en", "fr", "en"]})
     quality = pd.DataFrame({"annotator_id": ["reader", "human", "clicker"], "passed": [True, True, False],

@@ -62,13 +62,13 @@ def test_a_persons_choice_joins_the_turns_annotations(loop):
     duckdb, task, _, _ = loop
     with duckdb.connect(read_only=True) as con:
         rows = con.sql(
-            "select turn, chosen_position, source, explanation, seconds from annotations where annotator_id = $p",
+            "select turn, chosen_position, source, explanation, seconds, source_line from annotations where annotator_id = $p",
             params={"p": PERSON},
         ).fetchall()
         quarantined = con.sql("select reason from annotation_quarantine where raw_row->>'task_id' = 'no-such-task'").fetchall()
         gold = con.sql("select correct, source from gold_answers where annotator_id = $p", params={"p": PERSON}).fetchall()
         country = con.sql("select country from annotators where annotator_id = $p", params={"p": PERSON}).fetchall()
-    assert rows == [(1, "b", "human", "Le plus honnête.", 42.0)]
+    assert rows == [(1, "b", "human", "Le plus honnête.", 42.0, 1)]  # traceable to line 1 of results.jsonl
     assert quarantined == [("unknown_task",)]
     assert gold == [(True, "human")]
     assert country == [("united states",)]

@@ -1,7 +1,8 @@
 -- annotations: one row per (conversation, turn): which of the four candidates the annotator chose, with the
 -- explanation they wrote (if any), the seconds they took, and who chose: `human`, or for simulated annotators
 -- `utility`, `llm_persona`, or `utility_after_llm_failed` (with the model's last output in chooser_raw).
--- Written per turn in schema turn_<n>; main.annotations is the view over all turns.
+-- A person's annotation keeps the file and line of their task result. Written per turn in schema turn_<n>;
+-- main.annotations is the view over all turns.
 create or replace table annotations as
 with final as (
     select
@@ -15,7 +16,9 @@ with final as (
         explanation::varchar as explanation,
         seconds::double as seconds,
         chooser::varchar as chooser,
-        chooser_raw::varchar as chooser_raw
+        chooser_raw::varchar as chooser_raw,
+        file_sha::varchar as file_sha,
+        source_line::bigint as source_line
     from annotation_rows
 )
 

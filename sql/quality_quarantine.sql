@@ -24,8 +24,8 @@ base as (
         an.source,
         an.seconds,
         s.lang,
-        s.file_sha,
-        s.source_line,
+        an.file_sha,
+        an.source_line,
         a.assigned_lang,
         q.passed as annotator_passed,
         q.flags as annotator_flags,
@@ -33,11 +33,11 @@ base as (
         w.words,
         row_number() over (
             partition by an.annotator_id, sha256(s.messages::varchar || chr(30) || w.answers)
-            order by f.file_name nulls first, s.source_line nulls first, an.annotation_id
+            order by f.file_name nulls first, an.source_line nulls first, an.annotation_id
         ) as nth
     from annotations as an
     inner join candidate_sets as s using (set_id)
-    left join annotation_files as f using (file_sha)
+    left join annotation_files as f on f.file_sha = an.file_sha
     inner join words as w using (set_id)
     left join annotators as a using (annotator_id)
     left join annotator_quality as q using (annotator_id)

@@ -42,7 +42,8 @@ def score_annotators(counts: pd.DataFrame, rules: QualityRules) -> pd.DataFrame:
     with np.errstate(invalid="ignore", divide="ignore"):
         max_share = np.where(n > 0, chosen.max(axis=1) / np.maximum(n, 1), np.nan)
         p_value = np.array([chisquare(row).pvalue if row.sum() >= rules.min_annotations else np.nan for row in chosen])
-        gold_accuracy = np.where(counts["gold_answered"] > 0, counts["gold_correct"] / counts["gold_answered"].clip(lower=1), np.nan)
+        answered = counts["gold_answered"]
+        gold_accuracy = np.where(answered > 0, counts["gold_correct"] / answered.clip(lower=1), np.nan)
         too_fast_share = np.where(counts["timed"] > 0, counts["too_fast"] / counts["timed"].clip(lower=1), np.nan)
     enough = n >= rules.min_annotations
     spread = np.where(enough, 1 - (max_share - 1 / len(POSITIONS)) / (1 - 1 / len(POSITIONS)), np.nan)

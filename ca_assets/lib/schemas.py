@@ -308,6 +308,8 @@ class Annotations(pa.DataFrameModel):
     seconds: Series[float] = pa.Field(nullable=True, ge=0)  # time to choose; null when a file does not say
     chooser: Series[str] = pa.Field(isin=["human", "utility", "llm_persona", "utility_after_llm_failed"])
     chooser_raw: Series[str] = pa.Field(nullable=True)
+    file_sha: Series[str] = pa.Field(nullable=True)  # a person's annotation: the file and line it came from
+    source_line: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, coerce=True)
 
     class Config:
         unique = ["conversation_id", "turn"]
@@ -315,6 +317,10 @@ class Annotations(pa.DataFrameModel):
     @pa.dataframe_check
     def chooser_matches_source(cls, frame) -> Series[bool]:
         return (frame["source"] == "human") == (frame["chooser"] == "human")
+
+    @pa.dataframe_check
+    def people_traceable_to_file_and_line(cls, frame) -> Series[bool]:
+        return (frame["source"] != "human") | (frame["file_sha"].notna() & frame["source_line"].notna())
 
 
 class Comparisons(pa.DataFrameModel):

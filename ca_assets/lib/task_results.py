@@ -100,7 +100,9 @@ def _csv(text: str, name: str) -> tuple[list[dict], list[int]]:
             raise FileRejected("truncated", f"{name}: the record starting at line {next_line} is cut off: {error}") from error
         if record:
             if len(record) != len(header):
-                raise FileRejected("malformed_row", f"{name}: line {next_line} has {len(record)} fields, the header {len(header)}")
+                raise FileRejected(
+                    "malformed_row", f"{name}: line {next_line} has {len(record)} fields, the header {len(header)}"
+                )
             rows.append({column: (cell if cell != "" else None) for column, cell in zip(header, record, strict=True)})
             lines.append(next_line)
         next_line = reader.line_num + 1

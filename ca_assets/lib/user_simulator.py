@@ -63,7 +63,8 @@ def next_user_message(
     tag = f"{template.name}.v{template.version}.{lang}+{template.sha}"
     outcome = UserTurnOutcome(text=None)
     for attempt in range(settings.max_attempts):
-        request = ChatRequest(messages, settings.temperature, settings.max_tokens, stable_seed(key, TEMPLATE, settings.seed, attempt), tag)
+        seed = stable_seed(key, TEMPLATE, settings.seed, attempt)
+        request = ChatRequest(messages, settings.temperature, settings.max_tokens, seed, tag)
         outcome.requests += 1
         raw = None
         try:

@@ -13,7 +13,9 @@ with final as (
         t.feedback::varchar as explanation,
         null::double as seconds,
         'human'::varchar as chooser,
-        null::varchar as chooser_raw
+        null::varchar as chooser_raw,
+        s.file_sha::varchar as file_sha,
+        s.source_line::bigint as source_line
     from candidate_sets as s
     inner join main.human_turns as t
         on t.file_sha = s.file_sha and t.source_line = s.source_line and t.turn = s.turn

@@ -6,7 +6,9 @@ select
     r.annotator_id,
     r.chosen_position,
     r.explanation,
-    r.seconds
+    r.seconds,
+    r.file_sha,
+    r.source_line
 from task_results as r
 inner join candidate_sets as s on s.set_id = r.task_id
 order by r.file_sha, r.source_line

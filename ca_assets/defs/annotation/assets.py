@@ -4,6 +4,7 @@ turn_1/annotations → turn_2/user_turns → turn_2 generation → turn_2/candid
 
 import math
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from typing import Literal
 
 import dagster as dg
@@ -15,10 +16,16 @@ from ca_assets.lib.checks import DUCKDB_POOL, audit_check, schema_check, table_k
 from ca_assets.lib.duckdb import DuckDB, use_schema
 from ca_assets.lib.generation import Generator, ResponseCache
 from ca_assets.lib.ids import stable_id, stable_seed
-from ca_assets.lib.samplers import POSITIONS, SamplingSettings
 from ca_assets.lib.persona import persona_choice
+from ca_assets.lib.samplers import POSITIONS, SamplingSettings
 from ca_assets.lib.schemas import Annotations, Annotators, Assignments, UserTurns
-from ca_assets.lib.simulation import COUNTRIES, choose, explanation, seconds_to_choose, simulate_annotators
+from ca_assets.lib.simulation import (
+    COUNTRIES,
+    choose,
+    explanation,
+    seconds_to_choose,
+    simulate_annotators,
+)
 from ca_assets.lib.sql import load_sql
 from ca_assets.lib.tables import write_table
 from ca_assets.lib.turns import TURNS, turn_schema
@@ -156,22 +163,28 @@ def build_user_turns(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetCheck
     ) -> dg.MaterializeResult:
         with duckdb.connect(read_only=True) as con:
             use_schema(con, previous)
-            ended = con.sql(load_sql("queries", "conversations_to_continue")).df()
+            annotated = con.sql(load_sql("queries", "conversations_to_continue")).df()
             people = con.sql(load_sql("queries", "human_conversations_to_continue")).df()
-        going_on = _continuing(ended, turn, config)
-        context.log.info(f"turn {turn}: {len(going_on)} of {len(ended)} conversations go on")
+        going_on = _continuing(annotated, turn, config)
+        context.log.info(
+            f"turn {turn}: {len(going_on)} of {len(annotated)} simulated conversations go on, and {len(people)} people's"
+        )
         cache = ResponseCache(duckdb.subdir("cache") / "user_turns")
-        rows = []
-        for done, c in enumerate(going_on.itertuples(index=False), start=1):
+
+        def write(c) -> dict:
             history = tuple((m["role"], m["content"]) for m in c.history)
             outcome = next_user_message(generator, cache, f"{c.conversation_id}:{turn}", c.lang, history, sampling)
-            rows.append(
-                {"conversation_id": c.conversation_id, "turn": turn, "annotator_id": c.annotator_id, "prompt_id": c.prompt_id,
-                 "lang": c.lang, "sampler": c.sampler, "history": list(c.history), "text": outcome.text, "source": "simulator",
-                 "reason": outcome.reason, "raw_text": outcome.raw, "requests": outcome.requests}
-            )
-            if done % 20 == 0:
-                context.log.info(f"turn {turn}: {done}/{len(going_on)} user messages")
+            return {"conversation_id": c.conversation_id, "turn": turn, "annotator_id": c.annotator_id, "prompt_id": c.prompt_id,
+                    "lang": c.lang, "sampler": c.sampler, "history": list(c.history), "text": outcome.text, "source": "simulator",
+                    "reason": outcome.reason, "raw_text": outcome.raw, "requests": outcome.requests}
+
+        rows = []
+        # As many in flight as the backend takes (one for llama.cpp in-process); results in conversation order.
+        with ThreadPoolExecutor(max_workers=generator.parallel_requests) as pool:
+            for done, row in enumerate(pool.map(write, going_on.itertuples(index=False)), start=1):
+                rows.append(row)
+                if done % 20 == 0:
+                    context.log.info(f"turn {turn}: {done}/{len(going_on)} user messages")
         for c in people.itertuples(index=False):  # a person's next message, from their task result
             rows.append(
                 {"conversation_id": c.conversation_id, "turn": turn, "annotator_id": c.annotator_id, "prompt_id": c.prompt_id,
@@ -184,7 +197,7 @@ def build_user_turns(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetCheck
             "user_turns",
             {"user_turn_rows": frame},
             schema=schema,
-            conversations_before=len(ended),
+            conversations_before=len(annotated) + len(people),
             going_on=len(frame),
             from_people=len(people),
             ended_by_simulator=int(frame["text"].isna().sum()),
@@ -233,32 +246,21 @@ def build_annotations(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetChec
             shown = con.sql(load_sql("queries", "first_turn_shown" if turn == 1 else "later_turn_shown")).df()
             answered = con.sql(load_sql("queries", "turn_task_results")).df()
         by_set = {set_id: group.sort_values("position") for set_id, group in options.groupby("set_id", sort=True)}
-        cache = ResponseCache(duckdb.subdir("cache") / "persona_choice")
-        rows = []
-        for done, s in enumerate(shown.itertuples(index=False), start=1):
+        rows, asks = [], []
+        for s in shown.itertuples(index=False):
             group = by_set.get(s.set_id)
             if group is None or list(group["position"]) != list(POSITIONS):
-                raise dg.Failure(f"candidate set {s.set_id} does not have positions a-d; the candidates checks should have blocked this")
+                raise dg.Failure(
+                    f"candidate set {s.set_id} does not have positions a-d; the candidates checks should have blocked this"
+                )
             person = people.loc[s.annotator_id]
             rng = np.random.default_rng(stable_seed("choice", s.annotator_id, s.set_id, config.seed))
             pick = choose(
                 (person.ideal_trad_secular, person.ideal_surv_self), group[["trad_secular", "surv_self"]].to_numpy(),
                 person.position_bias, person.sharpness, rng, careless=bool(person.careless),
             )
-            chosen = group.iloc[pick]
-            explained = explanation(rng, chosen["lang"], chosen["pole"]) if rng.random() < config.explain_share else None
-            chooser, chooser_raw = "utility", None
-            if config.chooser == "llm_persona" and not person.careless:  # a careless annotator does not read
-                verdict = persona_choice(
-                    judge_generator, cache, s.annotator_id, person.to_dict(), chosen["lang"],
-                    list(group["messages"].iloc[0]), list(group["text"]),
-                )
-                if verdict.position is None:
-                    chooser, chooser_raw = "utility_after_llm_failed", verdict.raw
-                else:
-                    pick, explained, chooser = POSITIONS.index(verdict.position), verdict.explanation, "llm_persona"
-                if done % 20 == 0:
-                    context.log.info(f"turn {turn}: {done}/{len(shown)} persona choices")
+            lang = group["lang"].iloc[0]
+            explains = rng.random() < config.explain_share
             rows.append(
                 {
                     "annotation_id": stable_id("annotation", s.conversation_id, turn),
@@ -268,18 +270,24 @@ def build_annotations(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetChec
                     "set_id": s.set_id,
                     "chosen_position": POSITIONS[pick],
                     "source": "simulated",
-                    "explanation": explained,
+                    "explanation": explanation(rng, lang, group["pole"].iloc[pick]) if explains else None,
                     "seconds": seconds_to_choose(rng, s.annotator_id, int(group["words"].sum()), careless=bool(person.careless)),
-                    "chooser": chooser,
-                    "chooser_raw": chooser_raw,
+                    "chooser": "utility",
+                    "chooser_raw": None,
                 }
             )
+            if config.chooser == "llm_persona" and not person.careless:  # a careless annotator does not read
+                shown_to = (s.annotator_id, person.to_dict(), lang, list(group["messages"].iloc[0]), list(group["text"]))
+                asks.append((rows[-1], shown_to))
+        if asks:
+            _ask_personas(context, judge_generator, ResponseCache(duckdb.subdir("cache") / "persona_choice"), asks, turn)
         for r in answered.itertuples(index=False):  # people, through the task export and the inbox
             conversation = r.conversation_id if turn > 1 else stable_id("conversation", r.annotator_id, r.set_id)
             rows.append(
                 {"annotation_id": stable_id("annotation", conversation, turn), "conversation_id": conversation, "turn": turn,
                  "annotator_id": r.annotator_id, "set_id": r.set_id, "chosen_position": r.chosen_position, "source": "human",
-                 "explanation": r.explanation, "seconds": r.seconds, "chooser": "human", "chooser_raw": None}
+                 "explanation": r.explanation, "seconds": r.seconds, "chooser": "human", "chooser_raw": None,
+                 "file_sha": r.file_sha, "source_line": r.source_line}
             )
         frame = pd.DataFrame(rows, columns=list(Annotations.to_schema().columns))
         return write_table(
@@ -296,6 +304,20 @@ def build_annotations(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetChec
     return annotations, [schema_check("annotations", Annotations, schema)]
 
 
+def _ask_personas(context, generator: Generator, cache: ResponseCache, asks: list, turn: int) -> None:
+    """The persona chooser's verdicts replace the utility model's choices in place, as many requests in flight
+    as the backend takes; output that stayed unusable keeps the utility choice and says so."""
+    with ThreadPoolExecutor(max_workers=generator.parallel_requests) as pool:
+        verdicts = pool.map(lambda ask: persona_choice(generator, cache, *ask[1]), asks)
+        for done, ((row, _), verdict) in enumerate(zip(asks, verdicts, strict=True), start=1):
+            if verdict.position is None:
+                row.update(chooser="utility_after_llm_failed", chooser_raw=verdict.raw)
+            else:
+                row.update(chosen_position=verdict.position, explanation=verdict.explanation, chooser="llm_persona")
+            if done % 20 == 0 or done == len(asks):
+                context.log.info(f"turn {turn}: {done}/{len(asks)} persona choices")
+
+
 def _build_all():
     built = [build_annotations(turn) for turn in TURNS] + [build_user_turns(turn) for turn in TURNS[1:]]
     return [asset for asset, _ in built], [check for _, checks in built for check in checks]
@@ -305,5 +327,7 @@ turn_assets, turn_checks = _build_all()
 annotation_checks = [
     schema_check("annotators", Annotators),
     schema_check("assignments", Assignments),
-    audit_check("assignments", "assignments_balanced", "Within each language's cohort, annotators' workloads differ by at most one set."),
+    audit_check(
+        "assignments", "assignments_balanced", "Within each language's cohort, annotators' workloads differ by at most one set."
+    ),
 ]

@@ -45,4 +45,5 @@ def inbox_sensor(context: dg.SensorEvaluationContext, duckdb: DuckDB):
     if not new:
         return dg.SkipReason(f"nothing new in inbox/{' (still being written: ' + ', '.join(settling) + ')' if settling else ''}")
     context.update_cursor(json.dumps(sorted(seen | current)))
-    return dg.RunRequest(run_key=stable_id("inbox", new, length=32), tags={"inbox_files": ", ".join(n.split(":")[0] for n in new)[:200]})
+    names = ", ".join(entry.split(":")[0] for entry in new)
+    return dg.RunRequest(run_key=stable_id("inbox", new, length=32), tags={"inbox_files": names[:200]})

@@ -96,7 +96,8 @@ def build_generation(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetCheck
             for r in requests.itertuples(index=False)
         ]
         try:
-            outcomes = sample_many(generator, ResponseCache(duckdb.subdir("cache") / "generation"), jobs, sampling, log=context.log.info)
+            cache = ResponseCache(duckdb.subdir("cache") / "generation")
+            outcomes = sample_many(generator, cache, jobs, sampling, log=context.log.info)
         except BackendDown as error:
             raise dg.Failure(str(error)) from error
         sets, candidates, quarantine = [], [], []
@@ -145,7 +146,8 @@ def build_generation(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetCheck
                      "model": model, "text": text}
                 )
 
-        totals = {key: sum(getattr(o, key) for o in outcomes) for key in ("requests", "cache_hits", "retries", "tokens_in", "tokens_out")}
+        counted = ("requests", "cache_hits", "retries", "tokens_in", "tokens_out")
+        totals = {key: sum(getattr(o, key) for o in outcomes) for key in counted}
         # Speed of the requests actually sent this run (cache hits cost nothing and would inflate it).
         model_seconds = sum(o.fresh_seconds for o in outcomes)
         throughput = sum(o.fresh_tokens_out for o in outcomes) / model_seconds if model_seconds else 0.0
@@ -177,7 +179,10 @@ def build_generation(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetCheck
     ) + " Responses are cached on disk by request, so a rerun after a crash only sends what is missing."
     if turn == 1:
 
-        def body(context: dg.AssetExecutionContext, config: GenerationConfig, duckdb: DuckDB, generator: Generator, sampling: SamplingSettings):
+        def body(
+            context: dg.AssetExecutionContext, config: GenerationConfig, duckdb: DuckDB, generator: Generator,
+            sampling: SamplingSettings,
+        ):
             yield from generate(context, duckdb, generator, sampling, config)
     else:
 
@@ -197,7 +202,9 @@ def build_generation(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetCheck
             "else was kept or quarantined.",
             schema=schema,
         ),
-        audit_check("candidates", "candidates_four_per_set", "Every candidate set has exactly one answer at a, b, c, d.", schema=schema),
+        audit_check(
+            "candidates", "candidates_four_per_set", "Every candidate set has exactly one answer at a, b, c, d.", schema=schema
+        ),
     ]
     return asset, checks
 

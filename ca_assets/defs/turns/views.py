@@ -36,7 +36,8 @@ def build_view(table: str, group: str, first_turn: int, human: bool) -> dg.Asset
     def view(duckdb: DuckDB) -> dg.MaterializeResult:
         with duckdb.connect() as con:
             con.execute(load_sql("schemas"))
-            found = {row[0] for row in con.sql(load_sql("queries", "view_sources"), params={"schemas": schemas, "table": table}).fetchall()}
+            sources = con.sql(load_sql("queries", "view_sources"), params={"schemas": schemas, "table": table})
+            found = {row[0] for row in sources.fetchall()}
             present = [schema for schema in schemas if schema in found]
             if not present:
                 raise dg.Failure(f"main.{table} unions {', '.join(schemas)}, and none has a {table} table yet")
