@@ -9,10 +9,12 @@ from ca_assets.defs.annotation.assets import annotators
 from ca_assets.defs.annotation.human import human_checks, human_conversations
 from ca_assets.defs.annotation.inbox import inbox, inbox_checks
 from ca_assets.defs.comparisons.assets import comparisons, comparisons_checks
+from ca_assets.defs.quality import assets as quality
 from ca_assets.defs.turns.views import view_assets
 from ca_assets.defs.values.assets import calibration_set, candidate_values_by_source
 from ca_assets.lib.ca_fixture import write_fixture
 from ca_assets.lib.embeddings import Embedder
+from ca_assets.lib.quality import QualityRules
 from ca_assets.lib.turns import HUMAN
 
 pytestmark = pytest.mark.slow
@@ -27,10 +29,11 @@ def loaded(tmp_path_factory):
 
     duckdb = DuckDB(data_dir=str(tmp_path_factory.mktemp("human") / "data"))
     manifest = write_fixture(duckdb.subdir("inbox") / "ca_release.csv", count=30, seed=5, quirk_rate=0.05)
-    assets = [inbox, human_conversations, annotators, calibration_set, HUMAN_VALUES, *VIEWS, comparisons]
+    checked = [quality.gold_items, quality.gold_answers, quality.annotator_quality, quality.quality_quarantine]
+    assets = [inbox, human_conversations, annotators, calibration_set, HUMAN_VALUES, *VIEWS, *checked, comparisons]
     result = dg.materialize(
-        [*assets, *inbox_checks, *human_checks, *comparisons_checks],
-        resources={"duckdb": duckdb, "embedder": Embedder(), "judge_generator": None},
+        [*assets, *inbox_checks, *human_checks, *quality.quality_checks, *comparisons_checks],
+        resources={"duckdb": duckdb, "embedder": Embedder(), "judge_generator": None, "quality_rules": QualityRules()},
         run_config={"ops": {"main__annotators": {"config": {"per_country": 1}}}},
     )
     assert result.success
@@ -83,10 +86,11 @@ def test_human_annotators_join_the_annotators_table_and_comparisons_expand(loade
             "select count(distinct annotator_id) from main.annotations anti join annotators using (annotator_id)"
         ).fetchall()[0][0]
         sources = dict(con.sql("select source, count(*) from annotators group by source").fetchall())
-        comparisons, annotations = con.sql(
-            "select (select count(*) from comparisons), (select count(*) from main.annotations)"
+        comparisons, annotations, quarantined = con.sql(
+            "select (select count(*) from comparisons), (select count(*) from main.annotations), "
+            "(select count(*) from quality_quarantine)"
         ).fetchall()[0]
         sampler = con.sql("select distinct sampler from comparisons").fetchall()
     assert missing == 0 and sources["human"] > 0 and sources["simulated"] == 5
-    assert comparisons == 3 * annotations
+    assert comparisons == 3 * (annotations - quarantined)
     assert sampler == [("unknown",)]
