@@ -90,7 +90,7 @@ def test_quarantine_gives_each_reason_with_file_and_line(duckdb):
         for name, frame in {"candidate_sets": sets, "candidates": candidates, "annotations": annotations, "annotators": annotators,
                             "annotator_quality": quality, "set_languages": languages, "annotation_files": files}.items():
             con.register(name, frame)
-        con.execute(load_sql("quality_quarantine"), {"max_words_per_second": RULES.max_words_per_second})
+        con.execute(load_sql("quality_quarantine"), {"max_words_per_second": RULES.max_words_per_second, "check_language": True})
         rows = con.sql("select annotation_id, reason, detail, file_sha, source_line from quality_quarantine").df()
     got = rows.set_index("annotation_id")
     assert set(got.index) == {"a-fast", "a-lang", "a-h2", "a-careless"}  # a-ok and the first human submission are kept

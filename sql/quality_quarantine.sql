@@ -2,7 +2,8 @@
 -- a detail, its source and (for human files) the file and line it came from. Reasons:
 --   careless_annotator    the annotator failed (annotator_quality.passed is false: attention checks or straight-lining)
 --   too_fast              chosen faster than $max_words_per_second over the four answers' words
---   language_mismatch     the set's language, or the detected language of the user's message, is not the annotator's
+--   language_mismatch     the set's language, or (if $check_language) the detected language of the user's
+--                         message, is not the annotator's
 --   duplicate_submission  the same annotator already annotated the same conversation turn (same messages and
 --                         answers), in a file earlier by name or earlier in the same file
 -- Annotations not here are kept: annotations = kept + quarantined (checked on comparisons).
@@ -53,7 +54,7 @@ judged as (
                 case when seconds > 0 and words / seconds > $max_words_per_second then 'too_fast' end,
                 case
                     when assigned_lang is not null
-                        and (lang <> assigned_lang or coalesce(detected_lang, assigned_lang) <> assigned_lang)
+                        and (lang <> assigned_lang or ($check_language and coalesce(detected_lang, assigned_lang) <> assigned_lang))
                         then 'language_mismatch'
                 end,
                 case when nth > 1 then 'duplicate_submission' end

@@ -32,6 +32,11 @@ class QualityRules(dg.ConfigurableResource):
     max_words_per_second: float = Field(
         default=10.0, description="A choice made faster than this over the four answers' words is too fast (reading is ~4/s)."
     )
+    check_language: bool = Field(
+        default=True,
+        description="Quarantine turns whose user message is detected (langid) in another language than the annotator's. "
+        "Romanized Hindi reads as English: turn this off for Hinglish-heavy files.",
+    )
 
 
 def score_annotators(counts: pd.DataFrame, rules: QualityRules) -> pd.DataFrame:

@@ -126,7 +126,7 @@ def quality_quarantine(duckdb: DuckDB, quality_rules: QualityRules) -> dg.Materi
         duckdb,
         "quality_quarantine",
         {"set_languages": languages},
-        params={"max_words_per_second": quality_rules.max_words_per_second},
+        params={"max_words_per_second": quality_rules.max_words_per_second, "check_language": quality_rules.check_language},
     )
     with duckdb.connect(read_only=True) as con:
         reasons = dict(con.sql("select reason, count(*) from quality_quarantine group by reason order by reason").fetchall())
