@@ -22,7 +22,7 @@ TABLES = {
 @dg.multi_asset(
     name="human_conversations",
     specs=[
-        dg.AssetSpec(table_key(table, HUMAN), deps=[table_key("human_turns")], group_name="annotation", kinds={"duckdb"},
+        dg.AssetSpec(table_key(table, HUMAN), deps=[table_key("human_turns")], group_name=HUMAN, kinds={"duckdb"},
                      description=text)
         for table, text in TABLES.items()
     ],
