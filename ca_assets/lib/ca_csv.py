@@ -13,6 +13,7 @@ unknown labels, ...) are for `split_rows`, which quarantines those rows with rea
 
 import csv
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -82,6 +83,43 @@ def check_header(header: list[str], name: str) -> None:
         )
 
 
+def csv_records(
+    text: str, name: str, check: Callable[[list[str], str], None]
+) -> tuple[list[str], list[list[str]], list[int]]:
+    """(header, records, the line each record starts on), read strictly: a header that cannot be read or that
+    `check` refuses, a quoted field cut off, or a record with another number of fields than the header is
+    FileRejected (fewer fields: `truncated`, more: `malformed_row`). Blank lines between records are skipped."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise FileRejected("header", f"{name} is empty") from None
+    except csv.Error as error:
+        raise FileRejected("header", f"{name}: unreadable header: {error}") from error
+    check(header, name)  # a wrong header explains wrong records: say that first
+    rows, lines = [], []
+    next_line = reader.line_num + 1
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            raise FileRejected(
+                "truncated", f"{name}: the record starting at line {next_line} is cut off: {error}"
+            ) from error
+        if record:
+            if len(record) != len(header):
+                reason = "truncated" if len(record) < len(header) else "malformed_row"
+                raise FileRejected(
+                    reason, f"{name}: line {next_line} has {len(record)} fields where the header has {len(header)}"
+                )
+            rows.append(record)
+            lines.append(next_line)
+        next_line = reader.line_num + 1
+    return header, rows, lines
+
+
 def read_ca_csv(path: Path) -> pd.DataFrame:
     """Every conversation of a Community Alignment CSV as strings, in file order, with its source line.
 
@@ -98,36 +136,7 @@ def read_ca_csv(path: Path) -> pd.DataFrame:
             f"{name} does not end with a line break (line {last_line}): it may have been cut off; if it is "
             "complete, add a final newline",
         )
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise FileRejected("header", f"{name} is empty") from None
-    except csv.Error as error:
-        raise FileRejected("header", f"{name}: unreadable header: {error}") from error
-    check_header(header, name)
-    rows, lines = [], []
-    next_line = reader.line_num + 1
-    while True:
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            raise FileRejected(
-                "truncated", f"{name}: the record starting at line {next_line} is cut off: {error}"
-            ) from error
-        if not record:  # a blank line between records
-            next_line = reader.line_num + 1
-            continue
-        if len(record) != len(header):
-            reason = "truncated" if len(record) < len(header) else "malformed_row"
-            raise FileRejected(
-                reason, f"{name}: line {next_line} has {len(record)} fields where the header has {len(header)}"
-            )
-        rows.append(record)
-        lines.append(next_line)
-        next_line = reader.line_num + 1
+    header, rows, lines = csv_records(text, name, check_header)
     frame = pd.DataFrame(rows, columns=header, dtype=object)
     for column in COLUMNS:
         if column not in frame:

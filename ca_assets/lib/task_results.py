@@ -15,13 +15,12 @@ number of fields, the required columns missing) is refused whole, like a Communi
 """
 
 import csv
-import io
 import json
 from pathlib import Path
 
 import pandas as pd
 
-from ca_assets.lib.ca_csv import SOURCE_LINE, FileRejected, decode
+from ca_assets.lib.ca_csv import SOURCE_LINE, FileRejected, csv_records, decode
 
 TASK_RESULTS_FORMAT = "task_results"
 REQUIRED = ("task_id", "annotator_id", "chosen")
@@ -80,30 +79,13 @@ def _jsonl(text: str, name: str) -> tuple[list[dict], list[int]]:
     return rows, lines
 
 
-def _csv(text: str, name: str) -> tuple[list[dict], list[int]]:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = next(reader)
-    except (StopIteration, csv.Error) as error:
-        raise FileRejected("header", f"{name}: no readable header ({error})") from None
+def _check_header(header: list[str], name: str) -> None:
     missing = [field for field in REQUIRED if field not in header]
     if missing:
         raise FileRejected("header", f"{name} lacks the task-result columns {missing}; its header is {header[:8]}")
-    rows, lines = [], []
-    next_line = reader.line_num + 1
-    while True:
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            raise FileRejected("truncated", f"{name}: the record starting at line {next_line} is cut off: {error}") from error
-        if record:
-            if len(record) != len(header):
-                raise FileRejected(
-                    "malformed_row", f"{name}: line {next_line} has {len(record)} fields, the header {len(header)}"
-                )
-            rows.append({column: (cell if cell != "" else None) for column, cell in zip(header, record, strict=True)})
-            lines.append(next_line)
-        next_line = reader.line_num + 1
+
+
+def _csv(text: str, name: str) -> tuple[list[dict], list[int]]:
+    header, records, lines = csv_records(text, name, _check_header)
+    rows = [{column: (cell if cell != "" else None) for column, cell in zip(header, record, strict=True)} for record in records]
     return rows, lines

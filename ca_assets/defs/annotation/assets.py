@@ -163,8 +163,9 @@ def build_user_turns(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetCheck
     ) -> dg.MaterializeResult:
         with duckdb.connect(read_only=True) as con:
             use_schema(con, previous)
-            annotated = con.sql(load_sql("queries", "conversations_to_continue")).df()
-            people = con.sql(load_sql("queries", "human_conversations_to_continue")).df()
+            previous_turn = con.sql(load_sql("queries", "conversations_to_continue")).df()
+        annotated = previous_turn[previous_turn["source"] == "simulated"]
+        people = previous_turn[(previous_turn["source"] == "human") & previous_turn["next_message"].notna()]
         going_on = _continuing(annotated, turn, config)
         context.log.info(
             f"turn {turn}: {len(going_on)} of {len(annotated)} simulated conversations go on, and {len(people)} people's"
@@ -188,7 +189,7 @@ def build_user_turns(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetCheck
         for c in people.itertuples(index=False):  # a person's next message, from their task result
             rows.append(
                 {"conversation_id": c.conversation_id, "turn": turn, "annotator_id": c.annotator_id, "prompt_id": c.prompt_id,
-                 "lang": c.lang, "sampler": c.sampler, "history": list(c.history), "text": c.text, "source": "human",
+                 "lang": c.lang, "sampler": c.sampler, "history": list(c.history), "text": c.next_message, "source": "human",
                  "reason": None, "raw_text": None, "requests": 0}
             )
         frame = pd.DataFrame(rows, columns=list(UserTurns.to_schema().columns))
