@@ -1,6 +1,7 @@
 """The whole asset graph through the real CLI (`dg launch`), as `make demo` runs it: a Dagster instance
 on disk, the real DuckDB file, the real embedded model. Lock and executor problems only show here."""
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -23,7 +24,7 @@ DG = Path(sys.executable).with_name("dg")
 TABLES = (
     "prompts", "candidate_sets", "candidates", "candidate_embeddings", "candidate_values",
     "set_diversity", "annotators", "assignments", "user_turns", "annotations", "comparisons", "calibration_set",
-    "judge_calibration", "sampler_report",
+    "judge_calibration", "sampler_report", "aggregates", "preference_eval", "release_comparisons",
 )
 
 
@@ -53,6 +54,8 @@ def launched(tmp_path_factory):
         assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
         with DuckDB(data_dir=str(data)).connect(read_only=True) as con:
             counts.append({t: _fingerprint(con.table(t).df()) for t in TABLES})
+        # The release files too, byte for byte.
+        counts[-1].update({p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted((data / "releases").iterdir())})
     return data, home, counts
 
 
@@ -97,8 +100,8 @@ def test_every_asset_check_ran_and_no_error_check_failed(launched, monkeypatch):
 
 def test_trl_export_reads_back_with_message_lists(launched):
     data, _, fingerprints = launched
-    frame = pd.read_parquet(data / "exports" / "trl_preferences.parquet")
-    assert len(frame) == fingerprints[1]["comparisons"][0]
+    frame = pd.read_parquet(data / "releases" / "trl_preferences.parquet")
+    assert len(frame) == fingerprints[1]["release_comparisons"][0] == fingerprints[1]["comparisons"][0]
     for row in frame.itertuples(index=False):
         # The prompt is the conversation up to the annotated turn: user, assistant, ..., user.
         assert [m["role"] for m in row.prompt] == ["user", "assistant"] * (row.turn - 1) + ["user"]

@@ -1,9 +1,28 @@
 -- comparisons: one row per (kept annotation, rejected candidate): each best-of-4 choice that passed quality
 -- control expands to three (chosen, rejected) pairs, with the conversation up to that turn (`messages`, ending
 -- with the user's turn, whose text is `prompt_text`), the annotator's cohort, the sampler and the model of each
--- side (they differ for multi_model sets; `model` is the set's).
+-- side (they differ for multi_model sets; `model` is the set's). `item_id` names what annotators saw: the same
+-- conversation so far and the same four answers in any order (the public release shows one pregenerated prompt's
+-- four answers to many people, each in a row of its own), so votes on one item can be counted together.
+-- `is_pregenerated_first_prompt` is false when the annotator wrote the opening prompt (human files say so;
+-- simulated and task conversations open with the prompt bank's).
 create or replace table comparisons as
-with chosen as (
+with items as (
+    select
+        c.set_id,
+        sha256(to_json(s.messages) || chr(31) || array_to_string(list_sort(list(c.text)), chr(31)))[:16] as item_id
+    from candidates as c
+    inner join candidate_sets as s using (set_id)
+    group by c.set_id, s.messages
+),
+
+opened_by as (
+    select file_sha, source_line, is_pregenerated_first_prompt
+    from main.human_turns
+    where turn = 1
+),
+
+chosen as (
     select
         an.annotation_id,
         an.conversation_id,
@@ -12,11 +31,14 @@ with chosen as (
         an.source,
         an.explanation,
         an.chosen_position,
+        case when o.file_sha is null then true else o.is_pregenerated_first_prompt end as is_pregenerated_first_prompt,
         c.model as chosen_model,
         c.text as chosen_text
     from annotations as an
     inner join candidates as c
         on c.set_id = an.set_id and c.position = an.chosen_position
+    left join opened_by as o
+        on o.file_sha = an.file_sha and o.source_line = an.source_line
     anti join quality_quarantine as q using (annotation_id)  -- failed quality control: kept out, with reasons
 ),
 
@@ -26,6 +48,7 @@ final as (
         ch.annotation_id,
         ch.conversation_id,
         ch.set_id,
+        i.item_id,
         s.prompt_id,
         s.lang,
         s.turn,
@@ -34,6 +57,7 @@ final as (
         ch.annotator_id,
         a.country,
         ch.source,
+        ch.is_pregenerated_first_prompt,
         s.messages,
         s.messages[-1].content as prompt_text,
         ch.chosen_position,
@@ -47,6 +71,7 @@ final as (
     inner join candidates as r
         on r.set_id = ch.set_id and r.position <> ch.chosen_position
     inner join candidate_sets as s on s.set_id = ch.set_id
+    inner join items as i on i.set_id = ch.set_id
     inner join annotators as a on a.annotator_id = ch.annotator_id
 )
 

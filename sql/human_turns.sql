@@ -1,6 +1,7 @@
 -- human_turns: one row per (conversation, turn) of an ingested human file that passed the row checks: the
 -- prompt, the four responses, the preferred label and the feedback, with the annotator's fields and the
--- file and line it came from. Appended per new file. Input: `new_turns` registered from Python.
+-- file and line it came from, and the row's release fields (wave, balanced-subset flags) for the CA export.
+-- Appended per new file. Input: `new_turns` registered from Python.
 create table if not exists human_turns (
     file_sha varchar not null,
     source_line bigint not null,
@@ -22,8 +23,16 @@ create table if not exists human_turns (
     response_d varchar not null,
     preferred varchar not null,
     feedback varchar,
+    wave varchar,
+    in_balanced_subset boolean,
+    in_balanced_subset_10 boolean,
     primary key (file_sha, source_line, turn)
 );
+
+-- Files ingested before the release export kept these three columns: add them (null for those rows).
+alter table human_turns add column if not exists wave varchar;
+alter table human_turns add column if not exists in_balanced_subset boolean;
+alter table human_turns add column if not exists in_balanced_subset_10 boolean;
 
 insert into human_turns
 select
@@ -46,7 +55,10 @@ select
     t.response_c,
     t.response_d,
     t.preferred,
-    t.feedback
+    t.feedback,
+    nullif(trim(r.wave), ''),
+    try_cast(nullif(trim(r.in_balanced_subset), '') as boolean),
+    try_cast(nullif(trim(r.in_balanced_subset_10), '') as boolean)
 from new_turns as t
 inner join new_rows as r
     on r.file_sha = t.file_sha and r.source_line = t.source_line

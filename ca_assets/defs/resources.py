@@ -6,6 +6,7 @@ from ca_assets.lib.duckdb import DuckDB
 from ca_assets.lib.embeddings import Embedder
 from ca_assets.lib.generation import Generator
 from ca_assets.lib.quality import QualityRules
+from ca_assets.lib.release import ReleaseSettings
 from ca_assets.lib.samplers import SamplingSettings
 
 
@@ -22,6 +23,8 @@ def resources() -> dg.Definitions:
             "sampling": SamplingSettings(),
             # Thresholds of quality control, shared by annotator_quality and quality_quarantine.
             "quality_rules": QualityRules(),
+            # What a release holds (PII, annotator-written prompts) and the licences its rows carry.
+            "release": ReleaseSettings(),
         },
         # One process per run: the multiprocess executor pays ~6 s of imports per step (x 25 steps), and
         # the graph is a chain around one DuckDB writer, so parallel steps would only queue on its lock.

@@ -1,5 +1,6 @@
 """Print what a run made: rows per table, conversations per turn and country, the sampler report over all
-languages, the judge's calibration, and where the plots and exports are."""
+languages, the judge's calibration, aggregates and the preference evaluation, and where the plots, exports and
+release files are."""
 
 import duckdb
 
@@ -30,6 +31,11 @@ TABLES = (
     "annotator_quality",
     "quality_quarantine",
     "comparisons",
+    "aggregates",
+    "preference_eval",
+    "pii_findings",
+    "release_exclusions",
+    "release_comparisons",
 )
 
 
@@ -55,8 +61,12 @@ def main() -> None:
         print(overall.T.to_string())
         print("\nvalue judge accuracy on the calibration set, all languages (cross-validated over topics)")
         print(con.sql(load_sql("queries", "judge_accuracy_summary")).df().to_string(index=False))
-    print("\nplots and exports")
-    for folder in ("reports/sampler_report", "exports"):
+        print("\nitems (what annotators saw) per sampler and turn, and how many are contested")
+        print(con.sql(load_sql("queries", "contested_summary")).df().to_string(index=False))
+        print("\npreference evaluation: held-out accuracy of a pooled and a per-country model, per sampler (chance 0.5)")
+        print(con.sql(load_sql("queries", "preference_eval_summary")).df().to_string(index=False))
+    print("\nplots, exports and the release")
+    for folder in ("reports", "exports", "releases"):
         for path in sorted(p for p in (store.root / folder).rglob("*") if p.is_file()):
             print(f"  {path}")
     print(f"\nquery it read-only: duckdb.connect({str(store.database_path)!r}, read_only=True)\n")

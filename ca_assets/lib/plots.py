@@ -83,3 +83,29 @@ def attach(png: bytes, path: Path, title: str) -> dict[str, dg.MetadataValue]:
         title: dg.MetadataValue.md(f"![{title}](data:image/png;base64,{encoded})"),
         f"{title}_file": dg.MetadataValue.path(str(path)),
     }
+
+
+def eval_accuracy(report: pd.DataFrame) -> bytes:
+    """Held-out pairwise accuracy per cohort, one bar per sampler for the cohort-conditioned model, a black tick for
+    the pooled model on the same data, and chance (0.5) as a dashed line: bars above the ticks are preferences
+    that differ between countries and that the sampler's data let a model learn."""
+    cohorts = ["all", *sorted(set(report["cohort"]) - {"all"})]
+    samplers = list(dict.fromkeys(report["sampler"]))
+    figure, axis = plt.subplots(figsize=(max(6.0, 1.4 * len(cohorts)), 4.0))
+    width = 0.8 / max(len(samplers), 1)
+    for index, sampler in enumerate(samplers):
+        rows = report[report["sampler"] == sampler].set_index(["model", "cohort"])["accuracy"]
+        xs = [c + index * width for c in range(len(cohorts))]
+        cohort_model = [rows.get(("cohort", c), float("nan")) for c in cohorts]
+        pooled = [rows.get(("pooled", c), float("nan")) for c in cohorts]
+        heights = [0 if pd.isna(v) else v for v in cohort_model]
+        axis.bar(xs, heights, width, color=SAMPLER_COLOURS.get(sampler, "grey"), label=sampler)
+        axis.scatter(xs, pooled, marker="_", s=220, color="black", zorder=3, label="pooled model" if index == 0 else None)
+    axis.axhline(0.5, color="grey", linestyle="--", linewidth=0.8, label="chance")
+    axis.set_xticks([c + width * (len(samplers) - 1) / 2 for c in range(len(cohorts))])
+    axis.set_xticklabels(cohorts, rotation=30, fontsize=8)
+    axis.set_ylim(0, 1)
+    axis.set_ylabel("held-out pairwise accuracy")
+    axis.set_title("Can each sampler's data teach per-country preferences? (bars: cohort model; ticks: pooled)")
+    axis.legend(fontsize=8, loc="lower right")
+    return _png(figure)

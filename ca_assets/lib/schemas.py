@@ -7,6 +7,7 @@ from pandera.typing import Series
 from ca_assets.lib.ca_csv import ROW_PROBLEMS
 from ca_assets.lib.demographics import AGES, EDUCATION_LEVELS, GENDERS, POLITICAL
 from ca_assets.lib.language import LANGS
+from ca_assets.lib.pii import PII_KINDS
 from ca_assets.lib.samplers import POSITIONS, SAMPLERS, UNKNOWN_SAMPLER
 from ca_assets.lib.simulation import COUNTRIES
 from ca_assets.lib.task_results import RESULT_PROBLEMS, TASK_RESULTS_FORMAT
@@ -245,6 +246,9 @@ class HumanTurns(pa.DataFrameModel):
     response_d: Series[str] = pa.Field(str_length={"min_value": 1})
     preferred: Series[str] = pa.Field(isin=[f"response_{p}" for p in POSITIONS])
     feedback: Series[str] = pa.Field(nullable=True)
+    wave: Series[str] = pa.Field(nullable=True)
+    in_balanced_subset: Series[pd.BooleanDtype] = pa.Field(nullable=True, coerce=True)
+    in_balanced_subset_10: Series[pd.BooleanDtype] = pa.Field(nullable=True, coerce=True)
 
     class Config:
         unique = ["file_sha", "source_line", "turn"]
@@ -328,6 +332,7 @@ class Comparisons(pa.DataFrameModel):
     annotation_id: Series[str] = pa.Field(**ID)
     conversation_id: Series[str] = pa.Field(**ID)
     set_id: Series[str] = pa.Field(**ID)
+    item_id: Series[str] = pa.Field(**ID)
     prompt_id: Series[str] = pa.Field(**ID)
     lang: Series[str] = pa.Field(isin=LANGS)
     turn: Series[int] = pa.Field(ge=1, le=MAX_TURNS)
@@ -336,6 +341,7 @@ class Comparisons(pa.DataFrameModel):
     annotator_id: Series[str]
     country: Series[str] = pa.Field(nullable=True)  # a human file may not say
     source: Series[str] = pa.Field(isin=["simulated", "human"])
+    is_pregenerated_first_prompt: Series[pd.BooleanDtype] = pa.Field(nullable=True, coerce=True)  # null: a file did not say
     messages: Series[object]
     prompt_text: Series[str] = pa.Field(str_length={"min_value": 1})
     chosen_position: Series[str] = pa.Field(isin=POSITIONS)
@@ -351,13 +357,108 @@ class Comparisons(pa.DataFrameModel):
         return frame["chosen_position"] != frame["rejected_position"]
 
 
+class Aggregates(pa.DataFrameModel):
+    item_id: Series[str] = pa.Field(**ID)
+    set_id: Series[str] = pa.Field(**ID)
+    prompt_id: Series[str] = pa.Field(**ID)
+    turn: Series[int] = pa.Field(ge=1, le=MAX_TURNS)
+    lang: Series[str] = pa.Field(isin=LANGS)
+    sampler: Series[str] = pa.Field(isin=[*SAMPLERS, UNKNOWN_SAMPLER])
+    cohort: Series[str]
+    annotations: Series[int] = pa.Field(ge=1)
+    answer_key: Series[str] = pa.Field(**ID)
+    candidate_id: Series[str] = pa.Field(**ID)
+    position: Series[str] = pa.Field(isin=POSITIONS)
+    votes: Series[int] = pa.Field(ge=0)
+    vote_share: Series[float] = pa.Field(ge=0, le=1)
+    borda: Series[float] = pa.Field(ge=0, le=3)
+    bt_strength: Series[float] = pa.Field(gt=0, lt=1)
+    plurality: Series[bool]
+    entropy_bits: Series[float] = pa.Field(ge=0, le=2)
+    countries: Series[int] = pa.Field(ge=0)
+    jsd_countries: Series[float] = pa.Field(nullable=True, ge=0, le=2)  # null below two countries with enough votes
+    contested: Series[bool]
+    contested_reason: Series[str] = pa.Field(nullable=True, isin=["countries_disagree", "no_consensus"])
+
+    class Config:
+        unique = ["item_id", "cohort", "answer_key"]
+
+    @pa.dataframe_check
+    def shares_sum_to_one(cls, frame) -> Series[bool]:
+        return frame.groupby(["item_id", "cohort"])["vote_share"].transform("sum").sub(1).abs() < 1e-9
+
+    @pa.dataframe_check
+    def contested_has_a_reason(cls, frame) -> Series[bool]:
+        return frame["contested"] == frame["contested_reason"].notna()
+
+
+class PreferenceEval(pa.DataFrameModel):
+    sampler: Series[str] = pa.Field(isin=[*SAMPLERS, UNKNOWN_SAMPLER])
+    model: Series[str] = pa.Field(isin=["pooled", "cohort"])
+    cohort: Series[str]
+    train_comparisons: Series[int] = pa.Field(ge=0)
+    test_comparisons: Series[int] = pa.Field(ge=0)
+    test_prompts: Series[int] = pa.Field(ge=0)
+    accuracy: Series[float] = pa.Field(nullable=True, ge=0, le=1)  # null: too few held-out comparisons (see note)
+    top1_accuracy: Series[float] = pa.Field(nullable=True, ge=0, le=1)
+    chance: Series[float] = pa.Field(gt=0, lt=1)
+    note: Series[str] = pa.Field(nullable=True)
+
+    class Config:
+        unique = ["sampler", "model", "cohort"]
+
+
+class PiiFindings(pa.DataFrameModel):
+    conversation_id: Series[str] = pa.Field(**ID)
+    set_id: Series[str] = pa.Field(**ID)
+    field: Series[str] = pa.Field(isin=["prompt", "response", "explanation"])
+    kind: Series[str] = pa.Field(isin=PII_KINDS)
+    matched: Series[str] = pa.Field(str_length={"min_value": 1})
+
+
+class ReleaseExclusions(pa.DataFrameModel):
+    conversation_id: Series[str] = pa.Field(unique=True, **ID)
+    reasons: Series[object]
+    detail: Series[str]
+
+    @pa.check("reasons")
+    def known_reasons(cls, reasons: Series) -> Series[bool]:
+        return reasons.map(lambda r: len(r) > 0 and set(r) <= {"pii", "annotator_prompt"})
+
+
+class ReleaseComparisons(Comparisons):
+    margin: Series[float] = pa.Field(ge=-1, le=1)
+    human_text_license: Series[str] = pa.Field(str_length={"min_value": 1})
+    model_text_license: Series[str] = pa.Field(str_length={"min_value": 1})
+
+
+class ReleaseCandidateSets(pa.DataFrameModel):
+    set_id: Series[str] = pa.Field(unique=True, **ID)
+    item_id: Series[str] = pa.Field(**ID)
+    prompt_id: Series[str] = pa.Field(**ID)
+    lang: Series[str] = pa.Field(isin=LANGS)
+    turn: Series[int] = pa.Field(ge=1, le=MAX_TURNS)
+    sampler: Series[str] = pa.Field(isin=[*SAMPLERS, UNKNOWN_SAMPLER])
+    messages: Series[object]
+    answers: Series[object]
+    human_text_license: Series[str]
+    model_text_license: Series[str]
+
+    @pa.check("answers")
+    def four_answers(cls, answers: Series) -> Series[bool]:
+        return answers.map(lambda a: [x["position"] for x in a] == list(POSITIONS))
+
+
 class TrlPreferences(pa.DataFrameModel):
     """The TRL export read back with pandas: message lists arrive as arrays of dicts."""
 
     prompt: Series[object]
     chosen: Series[object]
     rejected: Series[object]
+    margin: Series[float] = pa.Field(ge=-1, le=1)
     comparison_id: Series[str] = pa.Field(unique=True)
+    human_text_license: Series[str] = pa.Field(str_length={"min_value": 1})
+    model_text_license: Series[str] = pa.Field(str_length={"min_value": 1})
 
     @pa.dataframe_check
     def trl_conversational_shape(cls, frame) -> Series[bool]:

@@ -1,0 +1,249 @@
+"""Releases: the files trainers and analysts load, under <data>/releases/, after the hygiene steps (the PII
+scan, the optional exclusion of annotator-written prompts) and with licence fields on every row.
+
+Each file is an asset: TRL conversational preferences, the rich comparisons, annotators, candidate sets and
+aggregates as Parquet and JSONL, the public Community Alignment CSV layout, and a dataset card (README.md with
+the `configs` Hugging Face `datasets` reads, so `load_dataset("<data>/releases", "trl_preferences")` works).
+"""
+
+import os
+from pathlib import Path
+
+import dagster as dg
+import duckdb as duckdb_module
+import pandas as pd
+import pyarrow.parquet as pq
+
+from ca_assets.lib.ca_csv import read_ca_csv, split_rows, write_ca_csv
+from ca_assets.lib.checks import DUCKDB_POOL, audit_check, schema_check, table_key, validate_frame
+from ca_assets.lib.duckdb import DuckDB
+from ca_assets.lib.pii import find_pii
+from ca_assets.lib.release import CA_CSV, RELEASES_DIR, ReleaseSettings, write_jsonl, write_parquet
+from ca_assets.lib.release_card import card_problems, dataset_card
+from ca_assets.lib.schemas import (
+    Aggregates,
+    Annotators,
+    PiiFindings,
+    ReleaseCandidateSets,
+    ReleaseComparisons,
+    ReleaseExclusions,
+    TrlPreferences,
+)
+from ca_assets.lib.sql import load_sql
+from ca_assets.lib.tables import write_table
+
+GROUP = "releases"
+CARD = "dataset_card"
+# release file -> (Pandera model of its rows, what one row is)
+FILES = {
+    "trl_preferences": (TrlPreferences, "one released comparison in TRL's conversational preference format "
+                        "(`prompt` messages, `chosen`, `rejected`, `margin`), for DPOTrainer and RewardTrainer"),
+    "comparisons": (ReleaseComparisons, "one released comparison with the conversation so far, both answers, "
+                    "annotator, country, source, explanation, sampler, item, margin and licences"),
+    "annotators": (Annotators, "one annotator with a released comparison, with the release's demographic fields"),
+    "candidate_sets": (ReleaseCandidateSets, "one released set: the conversation so far and its four answers"),
+    "aggregates": (Aggregates, "one (item, cohort, answer) of a released item: votes, Borda, Bradley–Terry, "
+                   "entropy, JSD between countries, contested"),
+}  # fmt: skip
+
+
+def release_key(name: str) -> dg.AssetKey:
+    return dg.AssetKey([GROUP, name])
+
+
+def release_dir(duckdb: DuckDB) -> Path:
+    return duckdb.subdir(RELEASES_DIR)
+
+
+@dg.asset(key=table_key("pii_findings"), deps=[table_key("comparisons")], group_name=GROUP, kinds={"duckdb"}, pool=DUCKDB_POOL)
+def pii_findings(context: dg.AssetExecutionContext, duckdb: DuckDB) -> dg.MaterializeResult:
+    """Grain: one row per personal detail found (email, phone number, URL or file path naming a person) in a text
+    a release would carry: conversation, set, field (prompt, response, explanation), kind and matched text."""
+    with duckdb.connect(read_only=True) as con:
+        texts = con.sql(load_sql("queries", "release_texts")).df()
+    matches = {text: find_pii(text) for text in texts["text"].unique()}  # a text repeats across sets: scan it once
+    rows = [
+        (row.conversation_id, row.set_id, row.field, match.kind, match.text)
+        for row in texts.itertuples(index=False)
+        for match in matches[row.text]
+    ]
+    frame = pd.DataFrame(rows, columns=["conversation_id", "set_id", "field", "kind", "matched"])
+    context.log.info(f"pii_findings: scanned {len(matches)} distinct texts, {len(frame)} findings")
+    return write_table(
+        duckdb,
+        "pii_findings",
+        {"finding_rows": frame},
+        texts_scanned=len(matches),
+        conversations_flagged=int(frame["conversation_id"].nunique()),
+        by_kind=dg.MetadataValue.json(frame["kind"].value_counts().to_dict()),
+    )
+
+
+@dg.asset(
+    key=table_key("release_exclusions"),
+    deps=[table_key("comparisons"), table_key("pii_findings")],
+    group_name=GROUP,
+    kinds={"duckdb"},
+    pool=DUCKDB_POOL,
+)
+def release_exclusions(duckdb: DuckDB, release: ReleaseSettings) -> dg.MaterializeResult:
+    """Grain: one row per conversation the release leaves out, with its reasons (`pii`, `annotator_prompt`)."""
+    params = {"exclude_pii": release.exclude_pii, "include_annotator_prompts": release.include_annotator_prompts}
+    return write_table(duckdb, "release_exclusions", params=params)
+
+
+@dg.asset(
+    key=table_key("release_comparisons"),
+    deps=[table_key("comparisons"), table_key("release_exclusions"), table_key("aggregates")],
+    group_name=GROUP,
+    kinds={"duckdb"},
+    pool=DUCKDB_POOL,
+)
+def release_comparisons(duckdb: DuckDB, release: ReleaseSettings) -> dg.MaterializeResult:
+    """Grain: one row per comparison the release carries (none of an excluded conversation), with `margin` from the
+    item's vote shares and the licences of its human-written and model-written text."""
+    return write_table(duckdb, "release_comparisons", params=release.licenses())
+
+
+def build_release_file(name: str, description: str) -> dg.AssetsDefinition:
+    deps = [table_key("release_comparisons"), *([table_key(name)] if name in ("annotators", "aggregates") else [])]
+
+    @dg.asset(
+        key=release_key(name),
+        deps=deps,
+        group_name=GROUP,
+        kinds={"parquet", "json"},
+        pool=DUCKDB_POOL,
+        description=f"Grain: {description}. Files: <data>/releases/{name}.parquet and {name}.jsonl.",
+    )
+    def release_file(duckdb: DuckDB, release: ReleaseSettings) -> dg.MaterializeResult:
+        with duckdb.connect(read_only=True) as con:
+            table = con.sql(load_sql("releases", name)).to_arrow_table()
+        folder = release_dir(duckdb)
+        parquet = write_parquet(table, folder / f"{name}.parquet", release.licenses())
+        jsonl = write_jsonl(table, folder / f"{name}.jsonl")
+        return dg.MaterializeResult(
+            metadata={
+                "dagster/row_count": table.num_rows,
+                "parquet": dg.MetadataValue.path(str(parquet)),
+                "jsonl": dg.MetadataValue.path(str(jsonl)),
+                "columns": dg.MetadataValue.json(table.column_names),
+            }
+        )
+
+    return release_file
+
+
+def build_release_check(name: str, model) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=release_key(name),
+        name="matches_schema",
+        blocking=True,
+        description=f"{name}.parquet reads back and its rows satisfy {model.__name__}; the JSONL has as many lines.",
+    )
+    def release_check(duckdb: DuckDB) -> dg.AssetCheckResult:
+        folder = release_dir(duckdb)
+        frame = pq.read_table(folder / f"{name}.parquet").to_pandas()
+        with (folder / f"{name}.jsonl").open(encoding="utf-8") as lines:
+            jsonl_rows = sum(1 for _ in lines)
+        if jsonl_rows != len(frame):
+            return dg.AssetCheckResult(passed=False, metadata={"parquet_rows": len(frame), "jsonl_rows": jsonl_rows})
+        return validate_frame(frame, model)
+
+    return release_check
+
+
+release_files = [build_release_file(name, description) for name, (_, description) in FILES.items()]
+release_file_checks = [build_release_check(name, model) for name, (model, _) in FILES.items()]
+
+
+@dg.asset(
+    key=release_key(CA_CSV),
+    deps=[table_key("release_comparisons"), table_key("annotators"), table_key("human_turns")],
+    group_name=GROUP,
+    kinds={"csv"},
+    pool=DUCKDB_POOL,
+)
+def community_alignment(duckdb: DuckDB) -> dg.MaterializeResult:
+    """Grain: one released conversation in the public Community Alignment CSV layout (per turn: prompt, responses
+    a–d, preferred response, feedback), so tools written for the public dataset read a release. File:
+    <data>/releases/community_alignment.csv. Conversations with a turn kept out by quality control are left out."""
+    with duckdb.connect(read_only=True) as con:
+        rows = con.sql(load_sql("releases", CA_CSV)).to_arrow_table().to_pylist()
+        released = con.sql(load_sql("queries", "released_conversations")).fetchall()[0][0]
+    path = release_dir(duckdb) / f"{CA_CSV}.csv"
+    tmp = path.with_name(path.name + ".tmp")
+    write_ca_csv(tmp, rows)
+    os.replace(tmp, path)
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": len(rows),
+            "conversations_with_a_missing_turn": released - len(rows),
+            "path": dg.MetadataValue.path(str(path)),
+        }
+    )
+
+
+@dg.asset_check(
+    asset=release_key(CA_CSV),
+    name="matches_schema",
+    blocking=True,
+    description="The CSV reads back through the inbox's own reader and row checks without a single problem.",
+)
+def community_alignment_matches_schema(duckdb: DuckDB) -> dg.AssetCheckResult:
+    rows = read_ca_csv(release_dir(duckdb) / f"{CA_CSV}.csv")
+    with duckdb_module.connect() as scratch:  # an in-memory database: the row checks need SQL, not the project's file
+        _, problems = split_rows(scratch, rows)
+    return dg.AssetCheckResult(
+        passed=problems.empty,
+        metadata={
+            "rows": len(rows),
+            "problem_rows": len(problems),
+            "problems": dg.MetadataValue.md(problems.head(20).astype(str).to_markdown(index=False) if len(problems) else "none"),
+        },
+    )
+
+
+@dg.asset(
+    key=release_key(CARD),
+    deps=[release_key(name) for name in (*FILES, CA_CSV)] + [table_key("release_exclusions")],
+    group_name=GROUP,
+    kinds={"markdown"},
+    pool=DUCKDB_POOL,
+)
+def dataset_card_file(duckdb: DuckDB, release: ReleaseSettings) -> dg.MaterializeResult:
+    """Grain: one dataset card, <data>/releases/README.md: counts, languages, samplers, models, licences, what was
+    left out and why, how the data was made, and the `configs` that Hugging Face `datasets` loads."""
+    with duckdb.connect(read_only=True) as con:
+        card = dataset_card(con, release, files=[*FILES, CA_CSV])
+    path = release_dir(duckdb) / "README.md"
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(card, encoding="utf-8")
+    os.replace(tmp, path)
+    return dg.MaterializeResult(
+        metadata={"path": dg.MetadataValue.path(str(path)), "card": dg.MetadataValue.md(card.split("\n---\n", 1)[-1])}
+    )
+
+
+@dg.asset_check(
+    asset=release_key(CARD),
+    name="matches_schema",
+    blocking=True,
+    description="The card's YAML front matter parses, names a default config, and every config's data file exists.",
+)
+def dataset_card_matches_schema(duckdb: DuckDB) -> dg.AssetCheckResult:
+    folder = release_dir(duckdb)
+    problems = card_problems((folder / "README.md").read_text(encoding="utf-8"), folder)
+    return dg.AssetCheckResult(passed=not problems, metadata={"problems": dg.MetadataValue.json(problems)})
+
+
+releases_checks = [
+    schema_check("pii_findings", PiiFindings),
+    schema_check("release_exclusions", ReleaseExclusions),
+    schema_check("release_comparisons", ReleaseComparisons),
+    audit_check(
+        "release_comparisons",
+        "release_reconciles",
+        "Comparisons = released + excluded: a conversation is released whole or listed in release_exclusions.",
+    ),
+]

@@ -1,0 +1,129 @@
+"""A small PII scanner (stdlib `re` only) that flags dataset rows before a public release. The text is annotator chat in en, fr,
+it, pt-BR and hi, so the rules aim at real contact details, not at the numbers such text is full of.
+- email: plain addresses (+ tags, subdomains) and the bracketed obfuscations used to dodge scrapers, `name [at] domain [dot] com`,
+  also in fr/it/pt (arobase, chiocciola, arroba; point, punto, ponto). Bare "at"/"dot" is prose ("look at x dot com").
+- phone: digit groups (ASCII or Devanagari) are a phone only with a + country code and 9 to 15 digits (E.164), or when they begin
+  with a US, FR, IT, BR or IN national format: the formats keep years, ranges, dates, times, IPs, cards and timestamps out.
+  Thousands groupings (1 000 000 000) are amounts; a run glued to a letter, cents, a %, a currency sign or "ISBN" is a number.
+- personal_url: a URL naming a person (first path segment on facebook/instagram/x/twitter/github, linkedin /in/, tiktok/youtube
+  /@; /~name, /users/, /user/, /home/, /profile/, /u/ anywhere) and home-directory paths (C:\\Users\\name, /home/name,
+  /Users/name), which leak an account name. Site sections (facebook.com/groups) and placeholders (/home/user) name nobody.
+"""
+
+import bisect
+import re
+from dataclasses import dataclass
+
+PII_KINDS = ("email", "phone", "personal_url")
+
+
+@dataclass(frozen=True)
+class PiiMatch:
+    kind: str  # one of PII_KINDS
+    start: int
+    end: int
+    text: str
+
+
+_AT = r"\s*[\[({<]\s*(?:at|arobase|chiocciola|arroba)\s*[\])}>]\s*"
+_DOT = r"(?:\s*[\[({<]\s*(?:dot|point|punto|ponto)\s*[\])}>]\s*|\.)"
+_EMAILS = (
+    re.compile(r"(?<![\w.%+-])[a-z0-9._%+-]+@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,24}(?![\w-])", re.I),
+    re.compile(rf"(?<![\w.%+-])[a-z0-9._%+-]+{_AT}[a-z0-9-]+(?:{_DOT}[a-z0-9-]+)*{_DOT}[a-z]{{2,24}}(?![\w-])", re.I),
+)
+
+_D = "0-9\u0966-\u096f"  # Devanagari digits: Hindi annotators write numbers in either script
+_SEP = "[ .\u00a0\u202f-]"  # French typography puts (narrow) no-break spaces between digit groups
+_PHONE_RUN = re.compile(
+    rf"(?<![\w+])(?<![{_D}][/:])(?:\+[{_D}]{{1,3}}{_SEP}?)?(?:\([{_D}]{{1,4}}\){_SEP}?)?[{_D}]+(?:{_SEP}[{_D}]+)*"
+)
+_TO_ASCII = str.maketrans("०१२३४५६७८९\u00a0\u202f", "0123456789  ")  # one char for one, so spans stay aligned
+_NATIONAL = re.compile(
+    r"(?:(?:1[ .-]?)?(?:\([2-9]\d{2}\) ?|[2-9]\d{2}[ .-]?)\d{3}[ .-]?\d{4}"  # US/NANP: area codes never start with 0 or 1
+    r"|0[1-9](?:[ .-]?\d{2}){4}"  # FR
+    r"|(?:3\d{2}|0\d{1,3})[ .-]?(?:\d{3,4}[ .-]?\d{3,4}|\d{6,8})"  # IT mobiles (3xx) and landlines (0x)
+    r"|\([1-9]{2}\) ?9?\d{4}[ .-]?\d{4}|[1-9]{2}[ .-]?9\d{4}[ .-]?\d{4}"  # BR: unbracketed DDD only with a 9 mobile
+    r"|(?:0|91[ .-]?)?[6-9]\d{4}[ .-]?\d{5}"  # IN mobiles
+    r")(?= |$)"  # ends where a digit group ends, so a format that stops mid-group gives way to the next one
+)
+_THOUSANDS = re.compile(r"\d{1,3}([ .])\d{3}(?:\1\d{3})+")
+_NOT_A_NUMBER_END = re.compile(r"\w|,\d{1,2}(?!\d)|\s?%")  # ",50" is cents; ",06..." starts the next number of a list
+
+_SOCIAL = (
+    r"(?:https?://)?(?:(?:www|m|mobile|gist|[a-z]{2})\.)?"
+    r"(?:(?:facebook|instagram|x|twitter|github)\.com/|linkedin\.com/in/|(?:tiktok|youtube)\.com/@)"
+)
+_PATH_URL = r"(?:https?://|www\.)[^\s/<>\"']+(?:/[^\s/<>\"']*)*?/(?:~|(?:users?|home|profile|u)/)"
+_TAIL = r"(?:[/?#][^\s<>\"'\[\]{}]*)?"
+_PERSONAL = (
+    re.compile(rf"(?<![\w.@/-])(?:{_SOCIAL}|{_PATH_URL})(?P<name>[\w.%-]+){_TAIL}", re.I),
+    re.compile(
+        r"(?<![\w.~-])(?:[A-Za-z]:[\\/]+(?i:users|documents and settings)[\\/]+|/(?:home|Users)/)"
+        r"(?P<name>[^\s\\/:*?\"<>|]+)(?:[\\/][^\s\"<>|]*)?",
+    ),
+)
+_NOT_A_NAME = re.compile(  # site sections (facebook.com/groups) and placeholders (/home/user) name nobody
+    r"about|accounts|admin|administrator|all|apps|business|collections|contact|default|developers|enterprise|events|explore|"
+    r"features|gaming|groups|guest|hashtag|help|home|i|intent|jobs|login|marketplace|me|messages|name|notifications|orgs|p|"
+    r"pages|policies|pricing|privacy|public|reels?|search|security|settings|share|sharer|shared|signup|sponsors|terms|topics|"
+    r"tos|trending|user|username|users|watch|you|your_?name"
+)
+
+
+def _trim(text: str, start: int, end: int) -> int:
+    """End of a URL or path without the sentence punctuation after it (a ')' stays when it closes one inside)."""
+    while end > start and text[end - 1] in ".,;:!?'\"»।)":
+        if text[end - 1] == ")" and text.count("(", start, end) >= text.count(")", start, end):
+            break
+        end -= 1
+    return end
+
+
+def _phone_end(text: str, match: re.Match) -> int | None:
+    run = match.group().translate(_TO_ASCII)
+    before = text[max(0, match.start() - 12) : match.start()]
+    if _NOT_A_NUMBER_END.match(text, match.end()) or re.search(r"[$€£₹]\s?$|isbn(?:-1[03])?\W*$", before, re.I):
+        return None
+    if run.startswith("+"):
+        national = re.sub(r"^\+\d{1,3}[ .-]?", "", run)
+        return match.end() if 9 <= sum(c.isdigit() for c in run) <= 15 and not _THOUSANDS.fullmatch(national) else None
+    # Prefix, not full match: a phone followed by an unrelated number ("06 12 34 56 78 10 fois") is still found.
+    national = _NATIONAL.match(run)
+    if not national or _THOUSANDS.fullmatch(national.group()):
+        return None
+    return match.start() + national.end()
+
+
+def _candidates(text: str):
+    yield from (("email", m.start(), m.end()) for pattern in _EMAILS for m in pattern.finditer(text))
+    for m in _PHONE_RUN.finditer(text):
+        if (end := _phone_end(text, m)) is not None:
+            yield "phone", m.start(), end
+    for pattern in _PERSONAL:
+        for m in pattern.finditer(text):
+            if not _NOT_A_NAME.fullmatch(m.group("name").rstrip(".-").strip("<>{}$%").lower()):
+                yield "personal_url", m.start(), _trim(text, m.start(), m.end())
+
+
+def find_pii(text: str | None) -> list[PiiMatch]:
+    """All matches in text, ordered by start; None or '' gives [].
+
+    Overlapping matches: keep the longest, then the first kind in PII_KINDS order."""
+    if not text:
+        return []
+    found = sorted(set(_candidates(text)), key=lambda c: (c[1] - c[2], PII_KINDS.index(c[0]), c[1]))
+    kept: list[tuple[int, int, str]] = []  # never overlapping, so sorted by start they are sorted by end too
+    for kind, start, end in found:
+        at = bisect.bisect(kept, start, key=lambda span: span[0])
+        if (at == 0 or kept[at - 1][1] <= start) and (at == len(kept) or end <= kept[at][0]):
+            kept.insert(at, (start, end, kind))
+    return [PiiMatch(kind, start, end, text[start:end]) for start, end, kind in kept]
+
+
+def redact(text: str) -> str:
+    """Each match replaced by [EMAIL], [PHONE] or [PERSONAL_URL]."""
+    parts, position = [], 0
+    for match in find_pii(text):
+        parts += [text[position : match.start], f"[{match.kind.upper()}]"]
+        position = match.end
+    return "".join(parts) + (text or "")[position:]

