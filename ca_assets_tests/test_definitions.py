@@ -18,6 +18,7 @@ EXPECTED_TABLES = {
     "judge_calibration", "sampler_report", "annotation_files", "human_turns", "annotation_quarantine", "assignments",
     "user_turns", "gold_items", "gold_answers", "annotator_quality", "quality_quarantine", "task_results",
     "annotation_tasks", "aggregates", "preference_eval", "pii_findings", "release_exclusions", "release_comparisons",
+    "country_win_rates", "contested_prompts", "annotator_agreement",
 }
 PER_TURN = {"candidate_sets", "candidates", "generation_requests", "generation_quarantine", "candidate_values", "annotations"}
 

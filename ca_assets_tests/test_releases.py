@@ -4,12 +4,15 @@ reports per cohort with its plot, and the hygiene steps (PII, annotator-written 
 with reasons while the counts reconcile."""
 
 import json
+import shlex
+from pathlib import Path
 
 import dagster as dg
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from ca_assets.defs.analysis.views import analyst_view_checks, analyst_views
 from ca_assets.defs.annotation.assets import annotators
 from ca_assets.defs.annotation.human import human_checks, human_conversations
 from ca_assets.defs.annotation.inbox import inbox, inbox_checks
@@ -25,6 +28,7 @@ from ca_assets.lib.duckdb import DuckDB
 from ca_assets.lib.embeddings import Embedder
 from ca_assets.lib.quality import QualityRules
 from ca_assets.lib.release import ReleaseSettings
+from ca_assets.lib.sql_shell import main as ca_sql
 from ca_assets.lib.trl import trl_row_problems
 from ca_assets.lib.turns import HUMAN
 
@@ -52,7 +56,7 @@ def _materialize(duckdb: DuckDB, release: ReleaseSettings, assets: list) -> dg.E
     keys = {key for asset in assets for key in asset.keys}
     checks = [
         c for c in [*inbox_checks, *human_checks, *quality.quality_checks, *comparisons_checks, *aggregates_checks,
-                    *RELEASE_CHECKS]
+                    *RELEASE_CHECKS, *analyst_view_checks]
         if all(k.asset_key in keys for k in c.check_keys)
     ]
     return dg.materialize(
@@ -74,7 +78,7 @@ def released(tmp_path_factory):
     assets = [
         inbox, human_conversations, annotators, calibration_set, HUMAN_VALUES, *VIEWS, quality.gold_items,
         quality.gold_answers, quality.annotator_quality, quality.quality_quarantine, comparisons, candidate_embeddings,
-        aggregates, preference_eval, *RELEASE_ASSETS,
+        aggregates, preference_eval, *RELEASE_ASSETS, *analyst_views,
     ]
     result = _materialize(duckdb, ReleaseSettings(), assets)
     assert result.success
@@ -241,3 +245,34 @@ def test_licences_travel_with_every_file(released):
     assert set(trl["human_text_license"]) == {expected["human_text_license"]}
     card = (folder / "README.md").read_text(encoding="utf-8")
     assert "license_name: Apache-2.0 / CC-BY-4.0" in card and "| pii " in card
+
+
+def test_analyst_views_agree_with_the_tables(released):
+    duckdb, _, _, _ = released
+    with duckdb.connect(read_only=True) as con:
+        agreement = con.sql("select annotator_id, shared_items, agreement_with_others from annotator_agreement").df()
+        # By hand for one annotator: on each item others also saw, the share of the others who chose the same text.
+        annotator = agreement["annotator_id"].iloc[0]
+        by_hand = con.sql(
+            "with mine as (select distinct item_id, chosen_text from comparisons where annotator_id = $a), "
+            "others as (select distinct annotation_id, item_id, chosen_text from comparisons where annotator_id <> $a) "
+            "select avg((select count(*) from others o where o.item_id = m.item_id and o.chosen_text = m.chosen_text) "
+            "/ (select count(*) from others o where o.item_id = m.item_id)) from mine m "
+            "where exists (select 1 from others o where o.item_id = m.item_id)",
+            params={"a": annotator},
+        ).fetchall()[0][0]
+        rates = con.sql("select sum(comparisons) from country_win_rates").fetchall()[0][0]
+    assert len(agreement) > 0
+    assert round(by_hand, 3) == agreement["agreement_with_others"].iloc[0]
+    assert rates > 0
+
+
+def test_readme_queries_run_read_only(released, capsys):
+    duckdb, _, _, _ = released
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    commands = [line for line in readme.splitlines() if line.startswith(".venv/bin/ca-sql ")]
+    assert len(commands) >= 5
+    for command in commands:
+        assert ca_sql([*shlex.split(command)[1:], "--db", str(duckdb.database_path)]) == 0, command
+        assert capsys.readouterr().out.strip(), command  # printed something
+    assert ca_sql(["create table x as select 1", "--db", str(duckdb.database_path)]) == 1  # read-only

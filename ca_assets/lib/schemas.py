@@ -13,7 +13,7 @@ from ca_assets.lib.simulation import COUNTRIES
 from ca_assets.lib.task_results import RESULT_PROBLEMS, TASK_RESULTS_FORMAT
 from ca_assets.lib.trl import trl_row_problems
 from ca_assets.lib.turns import MAX_TURNS, conversation_problem
-from ca_assets.lib.values import AXES, LABELS
+from ca_assets.lib.values import AXES, LABELS, POLES
 
 ID = {"str_length": {"min_value": 8, "max_value": 64}}
 
@@ -447,6 +447,37 @@ class ReleaseCandidateSets(pa.DataFrameModel):
     @pa.check("answers")
     def four_answers(cls, answers: Series) -> Series[bool]:
         return answers.map(lambda a: [x["position"] for x in a] == list(POSITIONS))
+
+
+class CountryWinRates(pa.DataFrameModel):
+    sampler: Series[str] = pa.Field(isin=[*SAMPLERS, UNKNOWN_SAMPLER])
+    country: Series[str]
+    pole: Series[str] = pa.Field(isin=POLES)
+    comparisons: Series[int] = pa.Field(gt=0)
+    wins: Series[int] = pa.Field(ge=0)
+    win_rate: Series[float] = pa.Field(ge=0, le=1)
+
+    class Config:
+        unique = ["sampler", "country", "pole"]
+
+
+class ContestedPrompts(pa.DataFrameModel):
+    item_id: Series[str] = pa.Field(unique=True, **ID)
+    turn: Series[int] = pa.Field(ge=1, le=MAX_TURNS)
+    contested_reason: Series[str] = pa.Field(isin=["countries_disagree", "no_consensus"])
+    annotations: Series[int] = pa.Field(gt=1)
+    entropy_bits: Series[float] = pa.Field(ge=0, le=2)
+    jsd_countries: Series[float] = pa.Field(nullable=True, ge=0, le=2)
+    country_favourites: Series[str] = pa.Field(nullable=True)
+    prompt_text: Series[str] = pa.Field(str_length={"min_value": 1})
+
+
+class AnnotatorAgreement(pa.DataFrameModel):
+    annotator_id: Series[str] = pa.Field(unique=True)
+    source: Series[str] = pa.Field(isin=["simulated", "human"])
+    shared_items: Series[int] = pa.Field(gt=0)
+    agreement_with_others: Series[float] = pa.Field(ge=0, le=1)
+    quality_score: Series[float] = pa.Field(nullable=True, ge=0, le=1)
 
 
 class TrlPreferences(pa.DataFrameModel):
