@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import dagster as dg
 import pytest
 
 from ca_assets.definitions import defs
@@ -49,6 +50,19 @@ def test_every_table_is_an_asset_with_a_docstring_group_and_blocking_schema_chec
         spec = graph.get_check_spec(check_key)
         if check_key.name == "matches_schema":
             assert spec.blocking, check_key
+
+
+def test_the_snapshot_comes_after_every_table():
+    graph = _repository().asset_graph
+    snapshot = dg.AssetKey(["snapshot", "ca"])
+    upstream, frontier = set(), [snapshot]
+    while frontier:
+        for parent in graph.get(frontier.pop()).parent_keys:
+            if parent not in upstream:
+                upstream.add(parent)
+                frontier.append(parent)
+    missing = {key for key in graph.get_all_asset_keys() if key != snapshot and key not in upstream}
+    assert not missing, missing
 
 
 @pytest.mark.slow

@@ -5,6 +5,8 @@ with reasons while the counts reconcile."""
 
 import json
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import dagster as dg
@@ -12,6 +14,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from ca_assets.defs.analysis.snapshot import snapshot, snapshot_matches_schema, snapshot_path
 from ca_assets.defs.analysis.views import analyst_view_checks, analyst_views
 from ca_assets.defs.annotation.assets import annotators
 from ca_assets.defs.annotation.human import human_checks, human_conversations
@@ -28,7 +31,6 @@ from ca_assets.lib.duckdb import DuckDB
 from ca_assets.lib.embeddings import Embedder
 from ca_assets.lib.quality import QualityRules
 from ca_assets.lib.release import ReleaseSettings
-from ca_assets.lib.sql_shell import main as ca_sql
 from ca_assets.lib.trl import trl_row_problems
 from ca_assets.lib.turns import HUMAN
 
@@ -56,7 +58,7 @@ def _materialize(duckdb: DuckDB, release: ReleaseSettings, assets: list) -> dg.E
     keys = {key for asset in assets for key in asset.keys}
     checks = [
         c for c in [*inbox_checks, *human_checks, *quality.quality_checks, *comparisons_checks, *aggregates_checks,
-                    *RELEASE_CHECKS, *analyst_view_checks]
+                    *RELEASE_CHECKS, *analyst_view_checks, snapshot_matches_schema]
         if all(k.asset_key in keys for k in c.check_keys)
     ]
     return dg.materialize(
@@ -78,7 +80,7 @@ def released(tmp_path_factory):
     assets = [
         inbox, human_conversations, annotators, calibration_set, HUMAN_VALUES, *VIEWS, quality.gold_items,
         quality.gold_answers, quality.annotator_quality, quality.quality_quarantine, comparisons, candidate_embeddings,
-        aggregates, preference_eval, *RELEASE_ASSETS, *analyst_views,
+        aggregates, preference_eval, *RELEASE_ASSETS, *analyst_views, snapshot,
     ]
     result = _materialize(duckdb, ReleaseSettings(), assets)
     assert result.success
@@ -267,12 +269,17 @@ def test_analyst_views_agree_with_the_tables(released):
     assert rates > 0
 
 
-def test_readme_queries_run_read_only(released, capsys):
+def test_readme_queries_run_in_the_duckdb_cli_on_the_snapshot(released):
     duckdb, _, _, _ = released
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    commands = [line for line in readme.splitlines() if line.startswith(".venv/bin/ca-sql ")]
+    commands = [line for line in readme.splitlines() if line.startswith(".venv/bin/duckdb -readonly")]
     assert len(commands) >= 5
+    cli = Path(sys.executable).with_name("duckdb")  # the duckdb-cli package's shell (DuckDB 1.5)
     for command in commands:
-        assert ca_sql([*shlex.split(command)[1:], "--db", str(duckdb.database_path)]) == 0, command
-        assert capsys.readouterr().out.strip(), command  # printed something
-    assert ca_sql(["create table x as select 1", "--db", str(duckdb.database_path)]) == 1  # read-only
+        args = [str(cli), *[str(snapshot_path(duckdb)) if a == "data/snapshot/ca.duckdb" else a for a in shlex.split(command)[1:]]]
+        done = subprocess.run(args, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0 and done.stdout.strip() and not done.stderr, (command, done.stderr)
+    # Read-only: the shell cannot change the snapshot.
+    done = subprocess.run([str(cli), "-readonly", str(snapshot_path(duckdb)), "-c", "create table x as select 1"],
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert "read-only" in done.stderr
