@@ -276,7 +276,8 @@ def test_readme_queries_run_in_the_duckdb_cli_on_the_snapshot(released):
     assert len(commands) >= 5
     cli = Path(sys.executable).with_name("duckdb")  # the duckdb-cli package's shell (DuckDB 1.5)
     for command in commands:
-        args = [str(cli), *[str(snapshot_path(duckdb)) if a == "data/snapshot/ca.duckdb" else a for a in shlex.split(command)[1:]]]
+        words = shlex.split(command)[1:]
+        args = [str(cli), *[str(snapshot_path(duckdb)) if w == "data/snapshot/ca.duckdb" else w for w in words]]
         done = subprocess.run(args, capture_output=True, text=True, timeout=60)
         assert done.returncode == 0 and done.stdout.strip() and not done.stderr, (command, done.stderr)
     # Read-only: the shell cannot change the snapshot.

@@ -66,10 +66,13 @@ def main() -> None:
         print("\npreference evaluation: held-out accuracy of a pooled and a per-country model, per sampler (chance 0.5)")
         print(con.sql(load_sql("queries", "preference_eval_summary")).df().to_string(index=False))
     print("\nplots, exports and the release")
-    for folder in ("reports", "exports", "releases"):
+    for folder in ("reports", "exports", "releases", "snapshot"):
         for path in sorted(p for p in (store.root / folder).rglob("*") if p.is_file()):
             print(f"  {path}")
-    print(f"\nquery it read-only: duckdb.connect({str(store.database_path)!r}, read_only=True)\n")
+    snapshot = store.root / "snapshot" / "ca.duckdb"
+    print(f"\nquery it (a snapshot, safe during runs): .venv/bin/duckdb -readonly {snapshot}")
+    print("  e.g. -c \"select * from country_win_rates\"; from Python, the live file while no run writes:")
+    print(f"  duckdb.connect({str(store.database_path)!r}, read_only=True)\n")
 
 
 if __name__ == "__main__":
