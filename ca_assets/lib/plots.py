@@ -100,6 +100,9 @@ def eval_accuracy(report: pd.DataFrame) -> bytes:
         pooled = [rows.get(("pooled", c), float("nan")) for c in cohorts]
         heights = [0 if pd.isna(v) else v for v in cohort_model]
         axis.bar(xs, heights, width, color=SAMPLER_COLOURS.get(sampler, "grey"), label=sampler)
+        for x, value in zip(xs, cohort_model, strict=True):
+            if pd.isna(value):  # too few held-out comparisons: say so rather than draw a zero
+                axis.text(x, 0.02, "n/a", ha="center", fontsize=7, rotation=90)
         axis.scatter(xs, pooled, marker="_", s=220, color="black", zorder=3, label="pooled model" if index == 0 else None)
     axis.axhline(0.5, color="grey", linestyle="--", linewidth=0.8, label="chance")
     axis.set_xticks([c + width * (len(samplers) - 1) / 2 for c in range(len(cohorts))])
@@ -107,5 +110,5 @@ def eval_accuracy(report: pd.DataFrame) -> bytes:
     axis.set_ylim(0, 1)
     axis.set_ylabel("held-out pairwise accuracy")
     axis.set_title("Can each sampler's data teach per-country preferences? (bars: cohort model; ticks: pooled)")
-    axis.legend(fontsize=8, loc="lower right")
+    axis.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return _png(figure)
