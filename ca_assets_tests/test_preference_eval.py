@@ -130,3 +130,24 @@ def test_empty_input_gives_an_empty_report():
 def test_results_are_identical_across_runs():
     frame, chosen, rejected = simulate({"france": SHARED + CONTESTED, "india": SHARED - CONTESTED}, prompts=150)
     pd.testing.assert_frame_equal(evaluate(frame, chosen, rejected, SETTINGS), evaluate(frame, chosen, rejected, SETTINGS))
+
+
+def test_unreduced_columns_keep_a_signal_the_pca_would_drown():
+    """The utility lives in one feature beside 30 louder noise features: through a 2-component PCA it is lost;
+    kept out of the PCA (as the IW axis scores are), it is learned."""
+    frame, chosen, rejected = simulate({"france": 3 * SHARED, "india": 3 * SHARED}, prompts=300)
+    rng = np.random.default_rng(3)
+    loud_c, loud_r = rng.normal(scale=10, size=(len(chosen), 30)), rng.normal(scale=10, size=(len(chosen), 30))
+    chosen, rejected = np.hstack([loud_c, chosen[:, :1]]), np.hstack([loud_r, rejected[:, :1]])
+    drowned = evaluate(frame, chosen, rejected, EvalSettings(components=2))
+    kept = evaluate(frame, chosen, rejected, EvalSettings(components=2, unreduced=1))
+    assert by_cohort(drowned, "pooled")["all"] < 0.65 < 0.85 < by_cohort(kept, "pooled")["all"]
+
+
+def test_split_holds_out_prompts_of_every_language():
+    prompts = pd.Series([f"{lang}-{i}" for lang in ("en", "fr", "it", "pt", "hi") for i in range(4) for _ in range(3)])
+    langs = prompts.str[:2]
+    held = split_by_prompt(prompts, 0.3, seed=0, strata=langs)
+    per_lang = prompts[held].drop_duplicates().str[:2].value_counts()
+    assert per_lang.to_dict() == {lang: 1 for lang in ("en", "fr", "it", "pt", "hi")}  # round(0.3 x 4) = 1 each
+    assert held.groupby(prompts).nunique().eq(1).all()  # a prompt is never split

@@ -28,16 +28,27 @@ class EvalSettings:
     regularisation: float = 1.0  # sklearn LogisticRegression C
     components: int = 16  # PCA components of the candidate features; min(components, available) used
     min_test_comparisons: int = 5  # below this, a (sampler, cohort) accuracy is noise: reported as NaN
+    unreduced: int = 0  # the last N feature columns skip the PCA (standardised only): e.g. the two IW axis scores,
+    # which a PCA of 384 embedding dimensions would drown
 
 
-def split_by_prompt(prompt_ids: pd.Series, test_share: float, seed: int) -> pd.Series:
-    """bool Series, True = held out. Decided per prompt from sha256(seed, prompt_id), not Python's salted hash,
-    so all turns and annotators of a prompt land on the same side (no leakage through shared candidates) and
-    reruns, other processes and reordered input give the same split."""
-    codes, uniques = pd.factorize(prompt_ids, use_na_sentinel=False)  # hash each prompt once, not each row
-    digests = (hashlib.sha256(f"{seed}\x1f{prompt_id}".encode()).digest()[:8] for prompt_id in uniques)
-    held = np.array([int.from_bytes(d, "big") / 2**64 < test_share for d in digests], dtype=bool)
-    return pd.Series(held[codes], index=prompt_ids.index, name="held_out")
+def split_by_prompt(prompt_ids: pd.Series, test_share: float, seed: int, strata: pd.Series | None = None) -> pd.Series:
+    """bool Series, True = held out. Per prompt, not per row, so all turns and annotators of a prompt land on the same
+    side (no leakage through shared candidates). Within each stratum (e.g. language: simulated cohorts see only
+    their language's prompts, so an unstratified split can leave a cohort nothing to test on) the prompts are
+    ranked by sha256(seed, prompt_id), not Python's salted hash, and the first round(test_share x n) are held
+    out, at least one and at most n - 1 of a stratum with two or more: reruns, other processes and reordered input
+    give the same split."""
+    prompts = pd.DataFrame({"prompt": prompt_ids, "stratum": "" if strata is None else strata}).drop_duplicates("prompt")
+    prompts["rank"] = [hashlib.sha256(f"{seed}\x1f{p}".encode()).hexdigest() for p in prompts["prompt"]]
+    prompts = prompts.sort_values(["stratum", "rank", "prompt"])
+    position = prompts.groupby("stratum").cumcount()
+    size = prompts.groupby("stratum")["prompt"].transform("size")
+    held_count = (size * test_share).round()
+    if 0 < test_share < 1:
+        held_count = held_count.clip(lower=(size >= 2).astype(int), upper=size - 1)
+    held = dict(zip(prompts["prompt"], position < held_count, strict=True))
+    return pd.Series(prompt_ids.map(held).astype(bool).to_numpy(), index=prompt_ids.index, name="held_out")
 
 
 def _labels(values: pd.Series) -> np.ndarray:
@@ -72,12 +83,16 @@ def _sampler_margins(train, test, chosen, rejected, cohorts, settings: EvalSetti
         return None, "chosen and rejected features identical in every training comparison: nothing to learn"
     # Features are fitted on this sampler's training candidates only, so nothing about held-out prompts leaks in.
     scaler = StandardScaler(copy=False)  # in place: the stack is the largest array here
-    n = min(settings.components, 2 * len(train), chosen.shape[1])
-    pca = PCA(n, random_state=settings.seed).fit(scaler.fit_transform(np.vstack([chosen[train], rejected[train]])))
+    scaled = scaler.fit_transform(np.vstack([chosen[train], rejected[train]]))
+    reduced = chosen.shape[1] - settings.unreduced  # columns that go through the PCA
+    n = min(settings.components, 2 * len(train), reduced)
+    pca = PCA(n, random_state=settings.seed).fit(scaled[:, :reduced]) if reduced > 0 else None
 
     def delta(rows: np.ndarray) -> np.ndarray:
         # f is affine, so f(c) - f(r) = P((c - r) / scale): the centring cancels and one projection suffices.
-        return ((chosen[rows] - rejected[rows]) / scaler.scale_) @ pca.components_.T
+        d = (chosen[rows] - rejected[rows]) / scaler.scale_
+        projected = d[:, :reduced] @ pca.components_.T if pca is not None else d[:, :0]
+        return np.hstack([projected, d[:, reduced:]])
 
     d_train, d_test = delta(train), delta(test)
     levels = sorted(set(cohorts[train]))
@@ -90,14 +105,16 @@ def _sampler_margins(train, test, chosen, rejected, cohorts, settings: EvalSetti
 def evaluate(comparisons: pd.DataFrame, chosen: np.ndarray, rejected: np.ndarray, settings: EvalSettings) -> pd.DataFrame:
     """Per (sampler, model, cohort) plus cohort 'all': held-out pairwise accuracy (chance 0.5) and top-1 accuracy
     per annotation (chosen outscores all its rejected; chance 1/4 for best-of-4). `comparisons` has columns
-    sampler, cohort, prompt_id, annotation_id, row-aligned with the (n, d) feature matrices `chosen`/`rejected`.
+    sampler, cohort, prompt_id, annotation_id (and `lang`, if given, to hold out prompts of every language),
+    row-aligned with the (n, d) feature matrices `chosen`/`rejected`.
     Never raises for small data: accuracies are NaN with a `note` saying why (note is None exactly when they are
     computed)."""
     frame = comparisons.reset_index(drop=True)
     chosen, rejected = np.asarray(chosen), np.asarray(rejected)
     samplers, cohorts = _labels(frame["sampler"]), _labels(frame["cohort"])
     prompts, annotations = frame["prompt_id"].to_numpy(), frame["annotation_id"].to_numpy()
-    held = split_by_prompt(frame["prompt_id"], settings.test_share, settings.seed).to_numpy()
+    strata = frame["lang"] if "lang" in frame else None
+    held = split_by_prompt(frame["prompt_id"], settings.test_share, settings.seed, strata).to_numpy()
     rows = []
     for sampler in sorted(set(samplers)):
         idx = np.flatnonzero(samplers == sampler)

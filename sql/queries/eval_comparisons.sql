@@ -4,6 +4,7 @@ select
     cm.comparison_id,
     cm.annotation_id,
     cm.prompt_id,
+    cm.lang,
     cm.sampler,
     cm.country as cohort,
     ec.embedding as chosen_embedding,

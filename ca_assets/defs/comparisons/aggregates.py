@@ -58,12 +58,15 @@ class EvalConfig(dg.Config):
     )
     seed: int = Field(default=0, description="Seed of the split by prompt.")
     regularisation: float = Field(default=1.0, description="Inverse L2 strength (scikit-learn's C).")
-    components: int = Field(default=16, description="PCA components of the answer features.")
+    components: int = Field(default=8, description="PCA components of the answers' embeddings.")
     min_test_comparisons: int = Field(default=5, description="Fewer held-out comparisons: accuracy not reported.")
 
 
+VALUE_FEATURES = 2  # the IW axis scores, last: they skip the PCA (see EvalSettings.unreduced)
+
+
 def _features(rows: pd.DataFrame, side: str) -> np.ndarray:
-    """An answer's features: its embedding and its two IW axis scores (0 where the judge gave none)."""
+    """An answer's features: its embedding, then its two IW axis scores (0 where the judge gave none)."""
     if rows.empty:
         return np.zeros((0, 2))
     embeddings = np.stack(rows[f"{side}_embedding"].to_numpy()).astype(float)
@@ -80,12 +83,14 @@ def _features(rows: pd.DataFrame, side: str) -> np.ndarray:
 )
 def preference_eval(context: dg.AssetExecutionContext, config: EvalConfig, duckdb: DuckDB) -> dg.MaterializeResult:
     """Grain: one row per (sampler, model, cohort): held-out accuracy of a pooled and a cohort-conditioned preference
-    model (Bradley–Terry on answer embeddings and IW scores, split by prompt), per sampler. Plot: accuracy per
+    model (Bradley–Terry on a PCA of the answers' embeddings and their IW scores, split by prompt within each
+    language), per sampler. Plot: accuracy per
     cohort and sampler against the pooled model and chance."""
     with duckdb.connect(read_only=True) as con:
         rows = con.sql(load_sql("queries", "eval_comparisons")).df()
     context.log.info(f"preference_eval: {len(rows)} comparisons over samplers {sorted(rows['sampler'].unique())}")
-    report = evaluate(rows, _features(rows, "chosen"), _features(rows, "rejected"), EvalSettings(**config.model_dump()))
+    settings = EvalSettings(**config.model_dump(), unreduced=VALUE_FEATURES)
+    report = evaluate(rows, _features(rows, "chosen"), _features(rows, "rejected"), settings)
     result = write_table(duckdb, "preference_eval", {"eval_rows": report})
     overall = report[report["cohort"] == ALL].pivot(index="sampler", columns="model", values="accuracy").round(3)
     gain = heterogeneity_gain(report).round(3)
