@@ -113,7 +113,7 @@ def evaluate(comparisons: pd.DataFrame, chosen: np.ndarray, rejected: np.ndarray
     chosen, rejected = np.asarray(chosen), np.asarray(rejected)
     samplers, cohorts = _labels(frame["sampler"]), _labels(frame["cohort"])
     prompts, annotations = frame["prompt_id"].to_numpy(), frame["annotation_id"].to_numpy()
-    strata = frame["lang"] if "lang" in frame else None
+    strata = frame.get("lang")
     held = split_by_prompt(frame["prompt_id"], settings.test_share, settings.seed, strata).to_numpy()
     rows = []
     for sampler in sorted(set(samplers)):
