@@ -89,6 +89,7 @@ test-vllm: install-vllm
 bench: install install-vllm
 	$(BIN)/python bench/generation.py --backends llama_cpp,openai
 	$(BIN)/python bench/embeddings.py
+	$(BIN)/python bench/releases.py
 	$(VLLM_BIN)/python bench/generation.py --backends vllm,vllm_server
 
 clean:

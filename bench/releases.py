@@ -1,0 +1,96 @@
+"""Comparisons-to-release benchmark: the human-file path from a synthetic Community Alignment CSV through quality
+control, comparisons, aggregates, the PII scan and every release file, step by step, against a raw baseline.
+
+    .venv/bin/python bench/releases.py [--conversations 20000]
+
+The file is the test fixture's generator (lib/ca_fixture.py: pregenerated prompts shown to many annotators,
+1-4 turns, 1% quirks) in a scratch data directory. No embeddings and no preference evaluation (their costs are
+the embedding benchmark's and the model's). Baseline, measured in the same run on the same database: DuckDB
+writing the released comparisons straight to Parquet and JSONL (`copy ... to`), the least any release costs.
+release/raw compares the five Parquet+JSONL release assets with that baseline.
+"""
+
+import argparse
+import os
+import platform
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+import dagster as dg
+import duckdb as duckdb_module
+import pandas as pd
+
+from ca_assets.defs.annotation.assets import annotators
+from ca_assets.defs.annotation.human import human_conversations
+from ca_assets.defs.annotation.inbox import inbox
+from ca_assets.defs.comparisons.aggregates import aggregates
+from ca_assets.defs.comparisons.assets import comparisons
+from ca_assets.defs.quality import assets as quality
+from ca_assets.defs.releases import assets as releases
+from ca_assets.defs.turns.views import view_assets
+from ca_assets.lib.ca_fixture import write_fixture
+from ca_assets.lib.duckdb import DuckDB
+from ca_assets.lib.quality import QualityRules
+from ca_assets.lib.release import ReleaseSettings
+
+STEPS = [
+    "inbox", "human_conversations", "main__quality_quarantine", "main__comparisons", "main__aggregates",
+    "main__pii_findings", "main__release_exclusions", "main__release_comparisons", "releases__trl_preferences",
+    "releases__comparisons", "releases__candidate_sets", "releases__aggregates", "releases__annotators",
+    "releases__community_alignment", "releases__dataset_card",
+]  # fmt: skip
+# The five Parquet + JSONL release files (the CSV and the card are not the baseline's kind of output).
+FILE_STEPS = [s for s in STEPS if s.startswith("releases__") and s.split("__")[1] in releases.FILES]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--conversations", type=int, default=20_000)
+    args = parser.parse_args()
+    duckdb = DuckDB(data_dir=tempfile.mkdtemp(prefix="bench_releases_"))
+    write_fixture(duckdb.subdir("inbox") / "ca.csv", count=args.conversations, seed=1, quirk_rate=0.01)
+    views = [v for v in view_assets if v.key.path[-1] in {"candidate_sets", "candidates", "annotations"}]
+    assets = [
+        inbox, human_conversations, annotators, *views, quality.gold_items, quality.gold_answers,
+        quality.annotator_quality, quality.quality_quarantine, comparisons, aggregates, releases.pii_findings,
+        releases.release_exclusions, releases.release_comparisons, *releases.release_files, releases.community_alignment,
+        releases.dataset_card_file,
+    ]  # fmt: skip
+    started = time.perf_counter()
+    result = dg.materialize(
+        assets,
+        resources={"duckdb": duckdb, "embedder": None, "judge_generator": None, "release": ReleaseSettings(),
+                   "quality_rules": QualityRules(check_language=False)},  # fmt: skip
+        run_config={"ops": {"main__annotators": {"config": {"per_country": 1}}}},
+    )
+    total = time.perf_counter() - started
+    successes = [e for e in result.all_events if e.event_type_value == "STEP_SUCCESS"]
+    seconds = {e.step_key: e.event_specific_data.duration_ms / 1000 for e in successes}
+    raw = _raw_baseline(duckdb)
+    with duckdb.connect(read_only=True) as con:
+        rows = con.sql("select (select count(*) from comparisons), (select count(*) from release_comparisons)").fetchall()[0]
+    table = pd.DataFrame({"step": STEPS, "seconds": [round(seconds.get(s, float("nan")), 2) for s in STEPS]})
+    print(f"\n{args.conversations:,} conversations -> {rows[0]:,} comparisons ({rows[1]:,} released)")
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(table.to_string(index=False))
+    files = sum(seconds[s] for s in FILE_STEPS)
+    print(f"\nwhole run {total:.1f} s, peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(f"release files (5 x Parquet+JSONL) {files:.2f} s; raw copy of the comparisons to Parquet+JSONL {raw:.2f} s; "
+          f"release/raw {files / raw:.2f}x")  # fmt: skip
+
+
+def _raw_baseline(duckdb: DuckDB) -> float:
+    out = Path(tempfile.mkdtemp(prefix="bench_raw_"))
+    started = time.perf_counter()
+    with duckdb_module.connect() as con:
+        con.execute("set enable_progress_bar = false")
+        con.execute("attach $path as ca (read_only)", {"path": str(duckdb.database_path)})
+        con.execute("copy ca.main.release_comparisons to $path (format parquet)", {"path": str(out / "c.parquet")})
+        con.execute("copy ca.main.release_comparisons to $path (format json)", {"path": str(out / "c.jsonl")})
+    return time.perf_counter() - started
+
+
+if __name__ == "__main__":
+    main()
