@@ -1,6 +1,8 @@
 """Where things live: the project's sql/ and prompts/ folders, and the run-time data directory."""
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 # sql/ and prompts/ sit beside the package (the project is installed editable), so they are
@@ -26,3 +28,12 @@ def project_file(folder: Path, relative: str) -> Path:
             "folder: install it editable (`pip install -e .`, which `make` does)."
         )
     return path
+
+
+@contextmanager
+def written_beside(path: Path) -> Iterator[Path]:
+    """A temporary name beside `path` to write to; renamed over `path` once the block succeeds, so a reader of
+    an export or release file never sees half of one (a failed write leaves the old file in place)."""
+    tmp = path.with_name(path.name + ".tmp")
+    yield tmp
+    os.replace(tmp, path)

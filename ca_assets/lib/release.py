@@ -1,11 +1,10 @@
 """Release files: settings (which conversations go out, under which licences) and the writers.
 
-Each release file is written beside a temporary name and renamed, so a reader never sees half a file; Parquet
+Each release file is written under a temporary name and renamed (paths.written_beside); Parquet
 files carry the licences in their key-value metadata too, so they travel with a file that is copied alone.
 """
 
 import json
-import os
 from pathlib import Path
 
 import dagster as dg
@@ -14,6 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pydantic import Field
 
+from ca_assets.lib.paths import written_beside
 from ca_assets.lib.pii import PII_KINDS
 
 RELEASES_DIR = "releases"
@@ -52,24 +52,18 @@ class ReleaseSettings(dg.ConfigurableResource):
         }
 
 
-def _replace(tmp: Path, path: Path) -> Path:
-    os.replace(tmp, path)
-    return path
-
-
 def write_parquet(table: pa.Table, path: Path, licenses: dict[str, str]) -> Path:
     metadata = {**(table.schema.metadata or {}), b"ca_assets.licenses": json.dumps(licenses).encode()}
-    tmp = path.with_name(path.name + ".tmp")
-    pq.write_table(table.replace_schema_metadata(metadata), tmp)
-    return _replace(tmp, path)
+    with written_beside(path) as tmp:
+        pq.write_table(table.replace_schema_metadata(metadata), tmp)
+    return path
 
 
 def write_jsonl(table: pa.Table, path: Path) -> Path:
     """One JSON object per line, UTF-8 as is (Hindi stays readable), written by DuckDB (an in-memory database:
     ten times faster than json.dumps per row)."""
-    tmp = path.with_name(path.name + ".tmp")
-    with duckdb.connect() as con:
+    with written_beside(path) as tmp, duckdb.connect() as con:
         con.execute("set enable_progress_bar = false")  # no bar in the run's logs
         con.register("release_rows", table)
         con.execute("copy release_rows to $path (format json)", {"path": str(tmp)})
-    return _replace(tmp, path)
+    return path

@@ -46,6 +46,7 @@ def snapshot(context: dg.AssetExecutionContext, duckdb: DuckDB) -> dg.Materializ
     context.log.info(f"snapshot: copying {len(tables)} tables (and the views over them) to {path}")
     con = duckdb_module.connect()
     try:
+        con.execute("set enable_progress_bar = false")  # no bar in the run's logs
         con.execute("attach $path as ca (read_only)", {"path": str(duckdb.database_path)})
         con.execute("attach $path as snap (storage_version 'v1.4.0')", {"path": str(tmp)})  # = STORAGE_VERSION
         con.execute("copy from database ca to snap")

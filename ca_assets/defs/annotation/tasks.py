@@ -4,12 +4,12 @@
 conversation at the next turn, whose new set is exported for the same annotator."""
 
 import json
-import os
 
 import dagster as dg
 
 from ca_assets.lib.checks import DUCKDB_POOL, schema_check, table_key
 from ca_assets.lib.duckdb import DuckDB
+from ca_assets.lib.paths import written_beside
 from ca_assets.lib.schemas import AnnotationTasks
 from ca_assets.lib.tables import write_table
 from ca_assets.lib.turns import turn_schema
@@ -53,9 +53,8 @@ def annotation_tasks(duckdb: DuckDB) -> dg.MaterializeResult:
 
 
 def _write_atomic(path, text: str) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)  # a tool reading the export never sees half a file
+    with written_beside(path) as tmp:  # a tool reading the export never sees half a file
+        tmp.write_text(text, encoding="utf-8")
 
 
 task_checks = [schema_check("annotation_tasks", AnnotationTasks)]

@@ -6,7 +6,6 @@ aggregates as Parquet and JSONL, the public Community Alignment CSV layout, and 
 the `configs` Hugging Face `datasets` reads, so `load_dataset("<data>/releases", "trl_preferences")` works).
 """
 
-import os
 from pathlib import Path
 
 import dagster as dg
@@ -17,6 +16,7 @@ import pyarrow.parquet as pq
 from ca_assets.lib.ca_csv import read_ca_csv, split_rows, write_ca_csv
 from ca_assets.lib.checks import DUCKDB_POOL, audit_check, schema_check, table_key, validate_frame
 from ca_assets.lib.duckdb import DuckDB
+from ca_assets.lib.paths import written_beside
 from ca_assets.lib.pii import find_pii
 from ca_assets.lib.release import CA_CSV, RELEASES_DIR, ReleaseSettings, write_jsonl, write_parquet
 from ca_assets.lib.release_card import card_problems, dataset_card
@@ -172,9 +172,8 @@ def community_alignment(duckdb: DuckDB) -> dg.MaterializeResult:
         rows = con.sql(load_sql("releases", CA_CSV)).to_arrow_table().to_pylist()
         released = con.sql(load_sql("queries", "released_conversations")).fetchall()[0][0]
     path = release_dir(duckdb) / f"{CA_CSV}.csv"
-    tmp = path.with_name(path.name + ".tmp")
-    write_ca_csv(tmp, rows)
-    os.replace(tmp, path)
+    with written_beside(path) as tmp:
+        write_ca_csv(tmp, rows)
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": len(rows),
@@ -217,9 +216,8 @@ def dataset_card_file(duckdb: DuckDB, release: ReleaseSettings) -> dg.Materializ
     with duckdb.connect(read_only=True) as con:
         card = dataset_card(con, release, files=[*FILES, CA_CSV])
     path = release_dir(duckdb) / "README.md"
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(card, encoding="utf-8")
-    os.replace(tmp, path)
+    with written_beside(path) as tmp:
+        tmp.write_text(card, encoding="utf-8")
     return dg.MaterializeResult(
         metadata={"path": dg.MetadataValue.path(str(path)), "card": dg.MetadataValue.md(card.split("\n---\n", 1)[-1])}
     )
