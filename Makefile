@@ -12,6 +12,7 @@ VLLM_VENV := $(CURDIR)/.venv-vllm
 VLLM_BIN := $(VLLM_VENV)/bin
 export CA_VLLM_MODEL := $(VLLM_VENV)/models/smollm2-135m
 DATA ?= $(CURDIR)/data
+UI_PORT ?= 3000
 
 export CA_DATA_DIR := $(abspath $(DATA))
 export DAGSTER_HOME := $(CA_DATA_DIR)/dagster
@@ -25,7 +26,7 @@ QUIET_PIP := { grep -v '^WARNING: Location' || true; }
 
 DEMO_CONFIG := $(if $(FULL),,--config ca_assets/demo/run_config.yaml)
 
-.PHONY: help install install-vllm demo ingest ui test test-main test-vllm bench instance clean
+.PHONY: help install install-vllm browser demo ingest ui test test-main test-vllm test-reliability bench instance clean
 
 help:
 	@echo "make demo   build the whole asset graph on the embedded defaults and print what it made"
@@ -53,6 +54,11 @@ $(VLLM_VENV)/.installed: pyproject.toml requirements-vllm.lock
 install: $(VENV)/.installed
 install-vllm: $(VLLM_VENV)/.installed
 
+# Headless Chromium for the UI test (ca_assets_tests/test_ui.py): Debian's package, about 40 s to install.
+browser:
+	@command -v chromium >/dev/null || { echo "installing Debian's chromium for the UI test"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
 instance:
 	mkdir -p $(DAGSTER_HOME)
 	cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
@@ -75,13 +81,17 @@ ingest: install instance
 # SIGINT and SIGTERM: restore the default handler before exec so Ctrl-C and `kill` stop it.
 ui: install instance
 	$(BIN)/python -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' \
-		$(BIN)/dagster dev -h 127.0.0.1 -p 3000 -w workspace.yaml
+		$(BIN)/dagster dev -h 127.0.0.1 -p $(UI_PORT) -w workspace.yaml
 
 # Both tiers run; `make test-main` or `make test-vllm` runs one (PYTEST_ARGS applies to both).
 test: test-main test-vllm
 
-test-main: install
+test-main: install browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Kills, faults, bad input and secrets alone (also part of test-main).
+test-reliability: install
+	$(BIN)/python -m pytest -m reliability $(PYTEST_ARGS)
 
 test-vllm: install-vllm
 	$(VLLM_BIN)/python -m pytest ca_assets_tests/vllm_tier $(PYTEST_ARGS)

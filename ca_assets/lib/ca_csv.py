@@ -11,6 +11,7 @@ with any confidence. Content problems inside well-formed rows (`EMPTY STRING` ce
 unknown labels, ...) are for `split_rows`, which quarantines those rows with reasons.
 """
 
+import codecs
 import csv
 import io
 from collections.abc import Callable
@@ -20,6 +21,7 @@ import duckdb
 import pandas as pd
 
 from ca_assets.lib.language import LANGS
+from ca_assets.lib.simulation import COUNTRIES
 from ca_assets.lib.sql import load_sql
 
 TURNS = ("first", "second", "third", "fourth")
@@ -51,6 +53,11 @@ COLUMNS = (*IDENTITY_COLUMNS, *ANNOTATOR_COLUMNS, *FLAG_COLUMNS, *(c for turn in
 # Without these a row is not a conversation at all; every other column may be absent (older releases).
 REQUIRED_COLUMNS = ("conversation_id", "annotator_id", "assigned_lang", *turn_columns("first")[:-1])
 SOURCE_LINE = "source_line"  # added by the reader: the file line where the row's record starts
+# Far above any chat turn of the release: a longer cell is pasted data, and would swamp embedding and judging.
+MAX_CELL_CHARS = 100_000
+# The csv module stops at fields over 128 KiB with a parse error, which would refuse the whole file over one
+# long cell; such a cell is a row problem (`text_too_long`) instead.
+csv.field_size_limit(2**31 - 1)
 
 
 class FileRejected(ValueError):
@@ -63,6 +70,17 @@ class FileRejected(ValueError):
 
 def decode(data: bytes, name: str) -> str:
     """UTF-8 text (a byte-order mark is allowed), or FileRejected naming the line of the first bad byte."""
+    # Spreadsheet tools offer UTF-16 as "Unicode text", and a PNG or Parquet file may be misnamed: a byte-level
+    # UTF-8 message ("byte 0xff at line 1") would not tell the user what to do about either.
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise FileRejected("encoding", f"{name} is UTF-16 text, not UTF-8; re-save it as UTF-8 CSV")
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise FileRejected(
+            "encoding",
+            f"{name} is not a text file: it holds NUL bytes from line {line} (an image, a Parquet or Excel file, or "
+            "UTF-16 text?); save it as UTF-8 CSV",
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -73,14 +91,17 @@ def decode(data: bytes, name: str) -> str:
 
 
 def check_header(header: list[str], name: str) -> None:
+    # Missing columns first, and lists cut short: the first line of a file that is not CSV at all (JSON, say)
+    # splits into many long "columns", which the message would otherwise repeat in full.
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    if missing:
+        start = [column[:60] for column in header[:8]]
+        raise FileRejected(
+            "header", f"{name} lacks the Community Alignment columns {missing}; its header is {start}..."
+        )
     duplicated = sorted({column for column in header if header.count(column) > 1})
     if duplicated:
         raise FileRejected("header", f"{name} has columns more than once: {duplicated}")
-    missing = [column for column in REQUIRED_COLUMNS if column not in header]
-    if missing:
-        raise FileRejected(
-            "header", f"{name} lacks the Community Alignment columns {missing}; its header is {header[:8]}..."
-        )
 
 
 def csv_records(
@@ -88,7 +109,8 @@ def csv_records(
 ) -> tuple[list[str], list[list[str]], list[int]]:
     """(header, records, the line each record starts on), read strictly: a header that cannot be read or that
     `check` refuses, a quoted field cut off, or a record with another number of fields than the header is
-    FileRejected (fewer fields: `truncated`, more: `malformed_row`). Blank lines between records are skipped."""
+    FileRejected (fewer fields: `truncated`, more: `malformed_row`), and so is text without a final line break.
+    Blank lines between records are skipped."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)
@@ -96,7 +118,15 @@ def csv_records(
         raise FileRejected("header", f"{name} is empty") from None
     except csv.Error as error:
         raise FileRejected("header", f"{name}: unreadable header: {error}") from error
-    check(header, name)  # a wrong header explains wrong records: say that first
+    check(header, name)  # a wrong header explains wrong records (and a missing last line break): say that first
+    if not text.endswith(("\n", "\r")):
+        # A cut inside the last field would still parse as a full row: refuse what may be a partial copy.
+        last_line = text.count("\n") + 1
+        raise FileRejected(
+            "truncated",
+            f"{name} does not end with a line break (line {last_line}): it may have been cut off; if it is "
+            "complete, add a final newline",
+        )
     rows, lines = [], []
     next_line = reader.line_num + 1
     while True:
@@ -128,14 +158,6 @@ def read_ca_csv(path: Path) -> pd.DataFrame:
     """
     name = Path(path).name
     text = decode(Path(path).read_bytes(), name)
-    if text and not text.endswith(("\n", "\r")):
-        # A cut inside the last field would still parse as a full row: refuse what may be a partial copy.
-        last_line = text.count("\n") + 1
-        raise FileRejected(
-            "truncated",
-            f"{name} does not end with a line break (line {last_line}): it may have been cut off; if it is "
-            "complete, add a final newline",
-        )
     header, rows, lines = csv_records(text, name, check_header)
     frame = pd.DataFrame(rows, columns=header, dtype=object)
     for column in COLUMNS:
@@ -158,6 +180,7 @@ def write_ca_csv(path: Path, conversations: list[dict]) -> None:
 ROW_PROBLEMS = (
     "missing_field",
     "unknown_language",
+    "unknown_country",
     "duplicate_submission",
     "no_turns",
     "missing_middle_turn",
@@ -165,6 +188,7 @@ ROW_PROBLEMS = (
     "empty_string",
     "empty_text",
     "duplicate_responses",
+    "text_too_long",
 )
 
 
@@ -178,7 +202,8 @@ def split_rows(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> tuple[pd.D
     con.register("ca_rows", rows)
     turns = con.sql(load_sql("queries", "ca_turns")).df()
     con.register("ca_turns", turns)
-    problems = con.execute(load_sql("queries", "ca_row_problems"), {"langs": list(LANGS)}).df()
+    params = {"langs": list(LANGS), "countries": [c.name for c in COUNTRIES], "max_chars": MAX_CELL_CHARS}
+    problems = con.execute(load_sql("queries", "ca_row_problems"), params).df()
     bad_lines = set(problems["source_line"])
     kept = turns[~turns["source_line"].isin(bad_lines) & turns["used"]].drop(columns=["used", "has_empty_marker"])
     rank = {reason: index for index, reason in enumerate(ROW_PROBLEMS)}

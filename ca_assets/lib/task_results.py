@@ -39,7 +39,8 @@ def is_task_results(path: Path) -> bool:
         return True
     with open(path, "rb") as handle:
         first = handle.readline().decode("utf-8-sig", errors="replace")
-    return "task_id" in next(csv.reader([first]), [])
+    # splitlines: a file with bare CR line ends reads as one line, which csv.reader would refuse outright.
+    return "task_id" in next(csv.reader(first.splitlines()[:1]), [])
 
 
 def read_task_results(path: Path) -> pd.DataFrame:

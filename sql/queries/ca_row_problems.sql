@@ -1,13 +1,16 @@
 -- ca_row_problems: one row per (file line, reason) for Community Alignment rows that cannot become
 -- annotations as they stand; `turn` names the turn at fault where there is one (a read, not a table).
 -- Inputs: `ca_rows` (the file's rows) and `ca_turns` (queries/ca_turns.sql), registered from Python;
--- $langs: the languages the project collects in.
+-- $langs: the languages the project collects in; $countries: the release's countries (lower case);
+-- $max_chars: the longest cell accepted.
 with identity as (
     select
         source_line,
         trim(conversation_id) as conversation_id,
         nullif(trim(annotator_id), '') as annotator_id,
         nullif(trim(assigned_lang), '') as assigned_lang,
+        -- Capitalisation in the release is not confirmed; human_turns stores the country lower-cased.
+        nullif(lower(trim(annotator_country)), '') as country,
         -- The first line holding a conversation id keeps it; later ones are resubmissions.
         row_number() over (partition by trim(conversation_id) order by source_line) as occurrence
     from ca_rows
@@ -23,9 +26,19 @@ row_problems as (
     from identity
     where assigned_lang is not null and not list_contains($langs, assigned_lang)
     union all
+    select source_line, null, 'unknown_country',
+        'annotator_country ' || country || ' is not one of ' || array_to_string($countries, ', ')
+    from identity
+    where country is not null and not list_contains($countries, country)
+    union all
     select source_line, null, 'duplicate_submission', 'conversation ' || conversation_id || ' appeared on an earlier line'
     from identity
     where nullif(conversation_id, '') is not null and occurrence > 1
+    union all
+    select source_line, null, 'text_too_long',
+        column_name || ' has ' || length(cell) || ' characters; at most ' || $max_chars || ' are accepted'
+    from (unpivot ca_rows on columns(* exclude (source_line)) into name column_name value cell)
+    where length(cell) > $max_chars
 ),
 
 turn_problems as (

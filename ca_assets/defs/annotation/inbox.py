@@ -12,6 +12,7 @@ the asset graph: the human loop (export, annotate, ingest, next turn) crosses ru
 
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import NamedTuple
 
@@ -40,6 +41,11 @@ def file_sha(path: Path) -> str:
     return digest.hexdigest()
 
 
+def shown_name(path: Path) -> str:
+    """The file's name as text; the bytes of a name that is not UTF-8 show as \ufffd."""
+    return os.fsencode(path.name).decode("utf-8", errors="replace")
+
+
 def _read(duckdb: DuckDB, query: str, columns: list[str]) -> pd.DataFrame:
     """A lookup from the project's file, empty when its table does not exist yet."""
     with duckdb.connect() as con:  # read-write: on a fresh data directory this creates the file
@@ -59,6 +65,8 @@ class Loaded(NamedTuple):
 
 def _load(path: Path, sha: str, known_tasks: pd.DataFrame, earlier_results: pd.DataFrame) -> Loaded:
     """Read and split one file into kept rows and quarantined lines, with its annotation_files row."""
+    if shown_name(path) != path.name:  # the tables hold names as UTF-8 text: this one could not be stored
+        raise FileRejected("file_name", "the name is not UTF-8 text (bad bytes shown as \ufffd); rename the file")
     task_file = is_task_results(path)
     rows = read_task_results(path) if task_file else read_ca_csv(path)
     with duckdb_module.connect() as scratch:  # in memory: the split needs SQL, not the project's file
@@ -144,7 +152,7 @@ def inbox(context: dg.AssetExecutionContext, duckdb: DuckDB):
         try:
             loaded.append(_load(path, sha, known_tasks, earlier))
         except FileRejected as error:
-            rejected.append(f"{path.name}: {error}")
+            rejected.append(f"{shown_name(path)}: {error}")
         else:
             summary = loaded[-1].summary
             context.log.info(

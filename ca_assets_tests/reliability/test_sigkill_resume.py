@@ -16,7 +16,7 @@ from ca_assets.lib.duckdb import DuckDB
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DG = Path(sys.executable).with_name("dg")
 CONFIG = {
     "ops": {"turn_1__generation": {"config": {"prompts_per_language": 1}}},
