@@ -173,11 +173,11 @@ def test_analyst_queries_the_snapshot_while_a_run_writes(ui, two_runs):
 
 
 def test_lineage_page_renders_assets_and_checks(ui, two_runs, tmp_path):
-    with browser_page(1600, 900) as page:
+    with browser_page(1600, 1100) as page:
         page.goto(ui.url + "/locations/ca_assets/asset-groups/human/lineage")
         text = page.wait_for_text(*HUMAN_ASSETS, "Asset checks", "Materialized")
-        # The graph opens zoomed in: two steps out fit the group's four assets in the window.
-        for _ in range(2):
+        # The graph opens zoomed in: three steps out fit the group's four assets in the window.
+        for _ in range(3):
             x, y = json.loads(page.evaluate(
                 "(() => { const r = document.querySelector('[aria-label=zoom_out]').closest('button')"
                 ".getBoundingClientRect(); return JSON.stringify([r.x + r.width / 2, r.y + r.height / 2]); })()"

@@ -360,13 +360,15 @@ class Generator(dg.ConfigurableResource):
 
     def _complete_openai(self, request: ChatRequest) -> Completion:
         import openai
+        from openai.types.chat import ChatCompletion
 
         kwargs: dict[str, Any] = {"n": request.n} if request.n > 1 else {}
         if request.json_schema is not None:
             kwargs["response_format"] = self._response_format(request.json_schema)
+        client = self._client()  # outside the try: a misconfiguration must stop the run, not be quarantined
         started = time.perf_counter()
         try:
-            response = self._client().chat.completions.create(
+            response = client.chat.completions.create(
                 model=self.model,
                 messages=request.as_messages(),
                 temperature=request.temperature,
@@ -376,7 +378,12 @@ class Generator(dg.ConfigurableResource):
             )
         except openai.APIError as error:  # the client already retried 429/5xx/timeouts with backoff
             raise GenerationError(self._redact(f"openai: {type(error).__name__}: {error}")) from error
-        if not response.choices:
+        except ValueError as error:  # a 200 labelled JSON that is not: the client neither retries nor wraps it
+            raise GenerationError(self._redact(f"openai: response is not JSON: {error}")) from error
+        if not isinstance(response, ChatCompletion):
+            # A 200 that is not labelled JSON (e.g. a gateway's HTML page) comes back as its text.
+            raise GenerationError(self._redact(f"openai: not a chat completion: {str(response)[:500]}"))
+        if not getattr(response, "choices", None):
             raise GenerationError("openai: response without choices")
         usage = response.usage
         return Completion(

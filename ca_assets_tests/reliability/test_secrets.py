@@ -1,0 +1,98 @@
+"""The openai backend's API key, read from the environment variable the configuration names, must leave no
+trace: not in the output of a real `dg launch`, not in any file of its data directory (DuckDB, Dagster's
+storage and compute logs, the response cache), not in the run's events. The proxy in front of the server
+proves the key was sent, and echoes it back in a 401 body for one prompt, as some servers do, so the
+redaction of error text is exercised too."""
+
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ca_assets.lib.duckdb import DuckDB
+from ca_assets.lib.local_server import SERVED_MODEL
+from ca_assets_tests.reliability.fault_proxy import Request, fault_proxy, warm_llama_cpp_server
+
+pytestmark = [pytest.mark.slow, pytest.mark.e2e]
+
+ROOT = Path(__file__).resolve().parents[2]
+DG = Path(sys.executable).with_name("dg")
+FIRST_TURN = "main/prompts," + ",".join(f"turn_1/{t}" for t in ("candidate_sets", "candidates", "generation_requests", "generation_quarantine"))
+KEY_ENV = "CA_TEST_API_KEY"
+
+
+class EchoForOnePrompt:
+    """A 401 that repeats the Authorization header for every request of the first prompt seen."""
+
+    def __init__(self):
+        self.prompt = None
+
+    def __call__(self, request: Request) -> str | None:
+        self.prompt = self.prompt or request.prompt
+        return "echo_auth" if request.prompt == self.prompt else None
+
+
+def test_api_key_is_used_but_never_stored_or_printed(tmp_path, monkeypatch):
+    token = secrets.token_hex(16)
+    secret = f"sk-ca-secret-{token}"
+    data, home = tmp_path / "data", tmp_path / "data" / "dagster"
+    home.mkdir(parents=True)
+    shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
+    env = {**os.environ, KEY_ENV: secret, "CA_DATA_DIR": str(data), "DAGSTER_HOME": str(home),
+           "VIRTUAL_ENV": str(Path(sys.executable).parents[1])}
+
+    echo = EchoForOnePrompt()
+    with warm_llama_cpp_server() as server, fault_proxy(server, echo) as proxy:
+        config = tmp_path / "run_config.yaml"
+        config.write_text(yaml.safe_dump({
+            "ops": {"turn_1__generation": {"config": {"prompts_per_language": 1, "samplers": ["iid"]}}},
+            "resources": {
+                "sampling": {"config": {"max_words": 6, "max_tokens": 12}},
+                "generator": {"config": {
+                    "backend": "openai", "base_url": proxy.base_url, "model": SERVED_MODEL, "api_key_env": KEY_ENV,
+                    "structured_output": "json_object_schema", "concurrency": 2, "max_retries": 1, "timeout_seconds": 60,
+                }},
+            },
+        }))
+        run = subprocess.run([str(DG), "launch", "--assets", FIRST_TURN, "--config", str(config)],
+                             cwd=ROOT, env=env, capture_output=True, timeout=600)
+    output = run.stdout + run.stderr
+    assert run.returncode == 0, output[-4000:].decode(errors="replace")
+
+    # The key was sent on every request, so the checks below are not passing for want of a key to leak.
+    seen = proxy.seen
+    assert seen and {s.request.authorization for s in seen} == {f"Bearer {secret}"}
+    token_bytes = token.encode()  # the random part alone: a truncated or re-prefixed copy is a leak too
+    with DuckDB(data_dir=str(data)).connect(read_only=True) as con:
+        quarantined = con.sql(
+            "select q.reason, q.raw_text from turn_1.generation_quarantine q join prompts p using (prompt_id) "
+            "where p.text = ? and q.sampler = 'iid'", params=[echo.prompt]
+        ).fetchall()
+        # Decoded values too: DuckDB may compress strings on disk, where a byte search would miss them.
+        tables = [f"{schema}.{name}" for schema, name in con.sql(
+            "select table_schema, table_name from information_schema.tables").fetchall()]
+        leaked_tables = [t for t in tables if token in str(con.table(t).fetchall())]
+    # The echoed key reached the error text that quarantine stores, and was redacted there.
+    [(reason, raw)] = quarantined
+    assert reason == "request_failed" and "Bearer ***" in raw, raw
+    assert "turn_1.generation_quarantine" in tables and leaked_tables == []
+
+    assert token_bytes not in output
+    files = [path for path in tmp_path.rglob("*") if path.is_file()]
+    assert any(p.suffix == ".duckdb" for p in files) and any(p.parent.name == "compute_logs" for p in files)
+    assert [str(p) for p in files if token_bytes in p.read_bytes()] == []
+
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    from dagster import DagsterInstance, serialize_value
+
+    with DagsterInstance.get() as instance:
+        runs = instance.get_runs()
+        events = [entry for run in runs for entry in instance.all_logs(run.run_id)]
+        stored = serialize_value(runs) + "".join(serialize_value(e) for e in events)
+    assert runs and any(e.dagster_event and e.dagster_event.is_step_materialization for e in events)
+    assert token not in stored
