@@ -111,7 +111,7 @@ def test_every_asset_check_ran_and_no_error_check_failed(launched, monkeypatch):
 def test_trl_export_reads_back_with_message_lists(launched):
     data, _, fingerprints = launched
     frame = pd.read_parquet(data / "releases" / "trl_preferences.parquet")
-    assert len(frame) == fingerprints[1]["release_comparisons"][0] == fingerprints[1]["comparisons"][0]
+    assert len(frame) == fingerprints[1]["main.release_comparisons"][0] == fingerprints[1]["main.comparisons"][0]
     for row in frame.itertuples(index=False):
         # The prompt is the conversation up to the annotated turn: user, assistant, ..., user.
         assert [m["role"] for m in row.prompt] == ["user", "assistant"] * (row.turn - 1) + ["user"]
