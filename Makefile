@@ -100,6 +100,7 @@ bench: install install-vllm
 	$(BIN)/python bench/generation.py --backends llama_cpp,openai
 	$(BIN)/python bench/embeddings.py
 	$(BIN)/python bench/releases.py
+	$(BIN)/python bench/scale.py
 	$(VLLM_BIN)/python bench/generation.py --backends vllm,vllm_server
 
 clean:

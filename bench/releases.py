@@ -11,29 +11,17 @@ release/raw compares the five Parquet+JSONL release assets with that baseline.
 """
 
 import argparse
-import os
-import platform
-import resource
 import tempfile
 import time
 from pathlib import Path
 
-import dagster as dg
 import duckdb as duckdb_module
 import pandas as pd
+from _steps import hardware, materialize_path, peak_rss_mb
 
-from ca_assets.defs.annotation.assets import annotators
-from ca_assets.defs.annotation.human import human_conversations
-from ca_assets.defs.annotation.inbox import inbox
-from ca_assets.defs.comparisons.aggregates import aggregates
-from ca_assets.defs.comparisons.assets import comparisons
-from ca_assets.defs.quality import assets as quality
 from ca_assets.defs.releases import assets as releases
-from ca_assets.defs.turns.views import view_assets
 from ca_assets.lib.ca_fixture import write_fixture
 from ca_assets.lib.duckdb import DuckDB
-from ca_assets.lib.quality import QualityRules
-from ca_assets.lib.release import ReleaseSettings
 
 STEPS = [
     "inbox", "human_conversations", "main__quality_quarantine", "main__comparisons", "main__aggregates",
@@ -51,32 +39,16 @@ def main() -> None:
     args = parser.parse_args()
     duckdb = DuckDB(data_dir=tempfile.mkdtemp(prefix="bench_releases_"))
     write_fixture(duckdb.subdir("inbox") / "ca.csv", count=args.conversations, seed=1, quirk_rate=0.01)
-    views = [v for v in view_assets if v.key.path[-1] in {"candidate_sets", "candidates", "annotations"}]
-    assets = [
-        inbox, human_conversations, annotators, *views, quality.gold_items, quality.gold_answers,
-        quality.annotator_quality, quality.quality_quarantine, comparisons, aggregates, releases.pii_findings,
-        releases.release_exclusions, releases.release_comparisons, *releases.release_files, releases.community_alignment,
-        releases.dataset_card_file,
-    ]  # fmt: skip
-    started = time.perf_counter()
-    result = dg.materialize(
-        assets,
-        resources={"duckdb": duckdb, "embedder": None, "judge_generator": None, "release": ReleaseSettings(),
-                   "quality_rules": QualityRules(check_language=False)},  # fmt: skip
-        run_config={"ops": {"main__annotators": {"config": {"per_country": 1}}}},
-    )
-    total = time.perf_counter() - started
-    successes = [e for e in result.all_events if e.event_type_value == "STEP_SUCCESS"]
-    seconds = {e.step_key: e.event_specific_data.duration_ms / 1000 for e in successes}
+    total, seconds = materialize_path(duckdb)
     raw = _raw_baseline(duckdb)
     with duckdb.connect(read_only=True) as con:
         rows = con.sql("select (select count(*) from comparisons), (select count(*) from release_comparisons)").fetchall()[0]
     table = pd.DataFrame({"step": STEPS, "seconds": [round(seconds.get(s, float("nan")), 2) for s in STEPS]})
     print(f"\n{args.conversations:,} conversations -> {rows[0]:,} comparisons ({rows[1]:,} released)")
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"machine: {hardware()}")
     print(table.to_string(index=False))
     files = sum(seconds[s] for s in FILE_STEPS)
-    print(f"\nwhole run {total:.1f} s, peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(f"\nwhole run {total:.1f} s, peak RSS {peak_rss_mb():.0f} MB")
     print(f"release files (5 x Parquet+JSONL) {files:.2f} s; raw copy of the comparisons to Parquet+JSONL {raw:.2f} s; "
           f"release/raw {files / raw:.2f}x")  # fmt: skip
 

@@ -1,5 +1,7 @@
--- release_texts: every distinct text a release would carry, per conversation and set: the user turns of the
--- conversation so far, both answers of each comparison and the explanations (the PII scan reads these).
+-- release_texts: every distinct text a release would carry that may hold a personal detail, per conversation and
+-- set: the user turns of the conversation so far, both answers of each comparison and the explanations. The PII
+-- scan runs its rules (lib/pii.py) on these: $maybe_pii is its MAYBE_PII, which every finding matches, so the
+-- texts left out here (nearly all) have none, and Python never sees them.
 with texts as (
     select conversation_id, set_id, 'prompt' as field, unnest(list_transform(list_filter(messages, lambda m: m.role = 'user'), lambda m: m.content)) as text
     from comparisons
@@ -17,4 +19,5 @@ with texts as (
 
 select distinct conversation_id, set_id, field, text
 from texts
+where regexp_matches(text, $maybe_pii)
 order by conversation_id, set_id, field, text

@@ -17,7 +17,7 @@ from ca_assets.lib.ca_csv import read_ca_csv, split_rows, write_ca_csv
 from ca_assets.lib.checks import DUCKDB_POOL, audit_check, schema_check, table_key, validate_frame
 from ca_assets.lib.duckdb import DuckDB
 from ca_assets.lib.paths import written_beside
-from ca_assets.lib.pii import find_pii
+from ca_assets.lib.pii import MAYBE_PII, find_pii
 from ca_assets.lib.release import CA_CSV, RELEASES_DIR, ReleaseSettings, write_jsonl, write_parquet
 from ca_assets.lib.release_card import card_problems, dataset_card
 from ca_assets.lib.schemas import (
@@ -59,8 +59,8 @@ def release_dir(duckdb: DuckDB) -> Path:
 def pii_findings(context: dg.AssetExecutionContext, duckdb: DuckDB) -> dg.MaterializeResult:
     """Grain: one row per personal detail found (email, phone number, URL or file path naming a person) in a text
     a release would carry: conversation, set, field (prompt, response, explanation), kind and matched text."""
-    with duckdb.connect(read_only=True) as con:
-        texts = con.sql(load_sql("queries", "release_texts")).df()
+    with duckdb.connect(read_only=True) as con:  # only the texts that may hold one (MAYBE_PII, in SQL)
+        texts = con.sql(load_sql("queries", "release_texts"), params={"maybe_pii": MAYBE_PII}).df()
     matches = {text: find_pii(text) for text in texts["text"].unique()}  # a text repeats across sets: scan it once
     rows = [
         (row.conversation_id, row.set_id, row.field, match.kind, match.text)
@@ -68,7 +68,7 @@ def pii_findings(context: dg.AssetExecutionContext, duckdb: DuckDB) -> dg.Materi
         for match in matches[row.text]
     ]
     frame = pd.DataFrame(rows, columns=["conversation_id", "set_id", "field", "kind", "matched"])
-    context.log.info(f"pii_findings: scanned {len(matches)} distinct texts, {len(frame)} findings")
+    context.log.info(f"pii_findings: scanned {len(matches)} distinct candidate texts, {len(frame)} findings")
     return write_table(
         duckdb,
         "pii_findings",
