@@ -43,6 +43,7 @@ class Seen:
     request: Request
     fault: str | None  # None: forwarded, and upstream's answer passed on untouched
     answer: str | None = None  # upstream's message content, when forwarded and answered 200
+    seconds: float = 0.0  # how long upstream took, when forwarded: past the client's timeout, the client gave up
 
 
 Plan = Callable[[Request], str | None]  # called once per request, under the proxy's lock
@@ -134,7 +135,9 @@ class FaultProxy:
                     message = f"invalid api key in header 'Authorization: {request.authorization}'"
                     self._send(401, json.dumps({"error": {"message": message}}).encode())
                 elif fault is None:
+                    started = time.monotonic()
                     status, full = proxy._forward(self.path, body, self.headers)
+                    seen.seconds = time.monotonic() - started
                     if status == 200:
                         seen.answer = json.loads(full)["choices"][0]["message"]["content"]
                     self._send(status, full)

@@ -102,7 +102,9 @@ def test_faults_are_retried_or_quarantined_and_no_set_is_lost(server, duckdb):
     # Every request the sampler made reached the server as its own body: none dropped, none invented.
     faults_by_body, answer_by_body = defaultdict(list), {}
     for s in seen:
-        faults_by_body[s.request.digest].append(s.fault)
+        # A forwarded request the server answered after the client's timeout (a busy machine) is a timeout too.
+        slow = s.fault is None and s.seconds >= TIMEOUT_SECONDS
+        faults_by_body[s.request.digest].append("timeout" if slow else s.fault)
         answer_by_body[s.request.digest] = s.answer
     assert sum(kept.values()) + sum(q[-1] for q in quarantined.values()) == len(faults_by_body)
 

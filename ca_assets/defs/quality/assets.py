@@ -120,8 +120,13 @@ def quality_quarantine(duckdb: DuckDB, quality_rules: QualityRules) -> dg.Materi
     with duckdb.connect(read_only=True) as con:
         texts = con.sql(load_sql("queries", "turn_user_messages")).df()
         total = con.sql("select count(*) from annotations").fetchall()[0][0]
-    # The language of what the user wrote this turn (prompt or follow-up); None when too short to tell.
-    languages = texts.assign(detected_lang=[identifiable_lang(t) for t in texts["text"]])[["set_id", "detected_lang"]]
+    # The language of what the user wrote this turn (prompt or follow-up); None when too short to tell. Detected
+    # only when the rule is on (langid is most of this step's time at scale), once per text: pregenerated prompts
+    # repeat across annotators.
+    detected = pd.Series(pd.NA, index=texts.index, dtype="string")
+    if quality_rules.check_language:
+        detected = texts["text"].map({t: identifiable_lang(t) for t in texts["text"].unique()}).astype("string")
+    languages = pd.DataFrame({"set_id": texts["set_id"], "detected_lang": detected})
     result = write_table(
         duckdb,
         "quality_quarantine",
