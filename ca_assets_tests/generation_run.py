@@ -12,6 +12,10 @@ from ca_assets.lib.samplers import SamplingSettings
 
 SMALL_SAMPLING = SamplingSettings(max_words=12, max_tokens=24)
 FIRST_TURN = generation_assets[0]
+# The same, as a `dg launch --assets` selection (the tests that launch a real run).
+FIRST_TURN_SELECTION = "main/prompts," + ",".join(
+    f"turn_1/{t}" for t in ("candidate_sets", "candidates", "generation_requests", "generation_quarantine")
+)
 FIRST_TURN_CHECKS = [c for c in generation_checks if next(iter(c.check_keys)).asset_key.path[0] == "turn_1"]
 
 

@@ -34,7 +34,8 @@ LAUNCH = """mutation($params: ExecutionParams!) { launchRun(executionParams: $pa
 RUN = """query($id: ID!) { runOrError(runId: $id) { ... on Run { status startTime endTime } } }"""
 EVENTS = """query($id: ID!) { logsForRun(runId: $id) { ... on EventConnection { events { __typename
   ... on MessageEvent { message timestamp stepKey level } } } } }"""
-SENSOR = """query($s: SensorSelector!) { sensorOrError(sensorSelector: $s) { ... on Sensor { sensorState { id selectorId } } } }"""
+SENSOR = """query($s: SensorSelector!) { sensorOrError(sensorSelector: $s) {
+  ... on Sensor { sensorState { id selectorId } } } }"""
 STOP_SENSOR = """mutation($id: String!, $selector: String!) { stopSensor(id: $id, jobSelectorId: $selector) {
   ... on StopSensorMutationResult { instigationState { status } } } }"""
 TERMINAL = {"SUCCESS", "FAILURE", "CANCELED"}

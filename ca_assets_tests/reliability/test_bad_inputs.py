@@ -5,6 +5,7 @@ rows in the file = rows loaded + rows quarantined by the tables' own counts. Not
 database changes, and the dropped files stay as they were."""
 
 import codecs
+import contextlib
 import csv
 import io
 import json
@@ -140,8 +141,10 @@ CASES = {
         edit=cells(
             (1, "annotator_id", "x'); DROP TABLE annotation_files; --"),
             (2, "conversation_id", "'; DELETE FROM human_turns; --"),
-            *((3, column, text) for column, text in zip(
-                ["first_turn_prompt", *(f"first_turn_response_{x}" for x in "abcd"), "first_turn_feedback"], SQL_LIKE
+            *((3, column, text) for column, text in zip(  # six cells, the first six strings
+                ["first_turn_prompt", *(f"first_turn_response_{x}" for x in "abcd"), "first_turn_feedback"],
+                SQL_LIKE,
+                strict=False,
             )),
             (4, "first_turn_prompt", SQL_LIKE[6]), (4, "first_turn_feedback", " ".join(SQL_LIKE)),
         )
@@ -173,10 +176,8 @@ def tables(duckdb) -> dict:
     found = {}
     with duckdb.connect(read_only=True) as con:
         for table in TABLES:
-            try:
+            with contextlib.suppress(duckdb_module.CatalogException):  # not created yet
                 found[table] = con.table(table).df()
-            except duckdb_module.CatalogException:
-                pass
     return found
 
 
@@ -235,7 +236,7 @@ def test_bad_input_is_refused_or_quarantined_and_reconciles(duckdb, tmp_path, ba
     assert (stored["rows_kept"], stored["rows_quarantined"]) == (turns["source_line"].nunique(), len(quarantine))
     with duckdb.connect(read_only=True) as con:
         assert con.sql(load_sql("checks", "annotation_files_reconcile")).fetchall() == []
-    assert sorted(zip(quarantine["conversation_id"], quarantine["reason"])) == sorted(
+    assert sorted(zip(quarantine["conversation_id"], quarantine["reason"], strict=True)) == sorted(
         (rows[index]["conversation_id"], reason) for index, reason in case.quarantined.items()
     )
     assert quarantine["detail"].str.len().gt(0).all() and (quarantine["file_name"] == stored["file_name"]).all()

@@ -88,7 +88,9 @@ def test_faults_are_retried_or_quarantined_and_no_set_is_lost(server, duckdb):
                 "from turn_1.generation_quarantine q join prompts p using (prompt_id)"
             ).fetchall()
         }
-        per_set = con.sql("select count(*), string_agg(position, '' order by position) from turn_1.candidates group by set_id").fetchall()
+        per_set = con.sql(
+            "select count(*), string_agg(position, '' order by position) from turn_1.candidates group by set_id"
+        ).fetchall()
         iid_texts = {t for (t,) in con.sql(
             "select c.text from turn_1.candidates c join turn_1.candidate_sets s using (set_id) where s.sampler = 'iid'"
         ).fetchall()}

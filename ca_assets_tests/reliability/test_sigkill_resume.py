@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from ca_assets.lib.duckdb import DuckDB
+from ca_assets_tests.generation_run import FIRST_TURN_SELECTION
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
@@ -22,13 +23,12 @@ CONFIG = {
     "ops": {"turn_1__generation": {"config": {"prompts_per_language": 1}}},
     "resources": {"sampling": {"config": {"max_words": 12, "max_tokens": 24}}},
 }
-FIRST_TURN = "main/prompts," + ",".join(f"turn_1/{t}" for t in ("candidate_sets", "candidates", "generation_requests", "generation_quarantine"))
 KILL_AFTER_RESPONSES = 6
 
 
 def _launch(env, config, **popen):
     return subprocess.Popen(
-        [str(DG), "launch", "--assets", FIRST_TURN, "--config", str(config)],
+        [str(DG), "launch", "--assets", FIRST_TURN_SELECTION, "--config", str(config)],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **popen,
     )
 
