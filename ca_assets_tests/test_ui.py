@@ -7,7 +7,6 @@ Set CA_UI_SCREENSHOT=docs/images/ui_lineage.png to refresh the README's screensh
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -19,7 +18,7 @@ import duckdb
 import pytest
 
 from ca_assets.lib.ca_fixture import write_fixture
-from ca_assets.lib.local_server import free_port
+from ca_assets.lib.local_server import free_port, serve
 from ca_assets_tests.browser import browser_page, chromium
 
 pytestmark = pytest.mark.slow
@@ -93,21 +92,8 @@ def ui(tmp_path_factory):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("CA_DATA_DIR", "DAGSTER_HOME", "MAKEFLAGS", "MAKELEVEL")}
     # Exactly what a user types (VENV points make at the environment running this test, e.g. from a worktree).
-    server = subprocess.Popen(
-        ["make", "--no-print-directory", "ui", f"DATA={data}", f"UI_PORT={port}", f"VENV={VENV}"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/server_info", timeout=2):
-                    break
-            except OSError:
-                assert server.poll() is None, f"`make ui` exited: {server.stdout.read()[-3000:]}"
-                assert time.monotonic() < deadline, "the UI did not answer within 180 s"
-                time.sleep(1)
+    command = ["make", "--no-print-directory", "ui", f"DATA={data}", f"UI_PORT={port}", f"VENV={VENV}"]
+    with serve("`make ui`", command, port, "/server_info", 180, cwd=ROOT, env=env) as url:
         handle = Ui(url)
         handle.data = data
         handle.graphql("mutation { setNuxSeen }")  # else a first-visit dialog covers the page
@@ -115,13 +101,6 @@ def ui(tmp_path_factory):
         state = handle.graphql(SENSOR, s={**REPOSITORY, "sensorName": "inbox_sensor"})["sensorOrError"]["sensorState"]
         handle.graphql(STOP_SENSOR, id=state["id"], selector=state["selectorId"])
         yield handle
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,9 @@
 Hugging Face model folder. What the tests and benchmarks point the `openai` backend at, and a quick way for
 a user to try that backend offline."""
 
+import contextlib
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -24,11 +27,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def _serve(name: str, command: list[str], port: int, ready_path: str, startup_seconds: float) -> Iterator[str]:
-    """Run `command`, yield the /v1 base URL once GET `ready_path` answers, stop the server on exit."""
+def serve(
+    name: str, command: list[str], port: int, ready_path: str, startup_seconds: float, **popen
+) -> Iterator[str]:
+    """Run `command` (extra Popen arguments: cwd, env), yield http://127.0.0.1:<port> once GET `ready_path`
+    answers, stop it on exit: its whole process group, since servers start workers (vLLM's engine, `make ui`'s
+    webserver and daemon) that would outlive their parent."""
     # The log goes to a file: a chatty server (vLLM logs every few seconds) would block on a full pipe.
     log = tempfile.TemporaryFile()
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, **popen)
     root = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + startup_seconds
@@ -38,20 +45,24 @@ def _serve(name: str, command: list[str], port: int, ready_path: str, startup_se
                     break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    process.kill()
-                    process.wait()
                     log.seek(0)
                     tail = log.read().decode(errors="replace")[-3000:]
-                    raise RuntimeError(f"{name} server did not start within {startup_seconds:.0f}s:\n{tail}")
+                    raise RuntimeError(f"{name} did not start within {startup_seconds:.0f}s:\n{tail}") from None
                 time.sleep(0.5)
-        yield f"{root}/v1"
+        yield root
     finally:
-        process.terminate()
+        _signal_group(process.pid, signal.SIGTERM)
         try:
-            process.wait(timeout=30)
+            process.wait(timeout=60)
         except subprocess.TimeoutExpired:
-            process.kill()
+            _signal_group(process.pid, signal.SIGKILL)
+            process.wait()
         log.close()
+
+
+def _signal_group(pid: int, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError):  # the group may be gone already (a server that failed to start)
+        os.killpg(pid, signum)
 
 
 @contextmanager
@@ -62,8 +73,8 @@ def llama_cpp_server(model_path: Path | None = None, startup_seconds: float = 90
         "--model_alias", SERVED_MODEL, "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096",
         "--verbose", "False",
     ]
-    with _serve("llama.cpp", command, port, "/v1/models", startup_seconds) as base_url:
-        yield base_url
+    with serve("llama.cpp server", command, port, "/v1/models", startup_seconds) as root:
+        yield f"{root}/v1"
 
 
 @contextmanager
@@ -76,5 +87,5 @@ def vllm_server(model_dir: Path, max_model_len: int = 2048, startup_seconds: flo
         "--served-model-name", SERVED_MODEL, "--host", "127.0.0.1", "--port", str(port),
         "--max-model-len", str(max_model_len), "--enforce-eager",
     ]
-    with _serve("vLLM", command, port, "/health", startup_seconds) as base_url:
-        yield base_url
+    with serve("vLLM server", command, port, "/health", startup_seconds) as root:
+        yield f"{root}/v1"
