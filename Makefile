@@ -63,19 +63,21 @@ instance:
 	mkdir -p $(DAGSTER_HOME)
 	cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 
+# Every asset but the inbox's (which run per file dropped in inbox/: `make ingest`), for all five languages.
 demo: install instance
 	$(BIN)/python -m ca_assets.lib.instance
-	$(BIN)/dg launch --assets '*' $(DEMO_CONFIG)
+	$(BIN)/dg launch --assets 'not group:inbox' --partition-range en...hi $(DEMO_CONFIG)
 	$(BIN)/python -m ca_assets.demo.summary
 
 # Human annotation files: each file in data/inbox/ is ingested once (by content hash) and its conversations
 # join the shared tables (human/*, and main's candidate_sets, candidates and annotations views); `make ingest
 # FILE=path.csv` copies one in first. A broken file fails the run and loads nothing.
-# The `ingest` job is defined in ca_assets/defs/annotation/sensors.py, whose sensor also launches it under `make ui`.
+# Each file is a batch (a partition of the inbox assets); this registers every file's and runs the `ingest` job
+# (ca_assets/defs/annotation/sensors.py) over them in one run. Under `make ui` the inbox sensor does the same per file.
 ingest: install instance
 	$(if $(FILE),mkdir -p $(CA_DATA_DIR)/inbox && cp "$(FILE)" $(CA_DATA_DIR)/inbox/,)
 	$(BIN)/python -m ca_assets.lib.instance
-	$(BIN)/dg launch --job ingest
+	$(BIN)/python -m ca_assets.lib.batches
 
 # A shell started in the background ignores SIGINT, and `dagster dev` inherits that and then ignores both
 # SIGINT and SIGTERM: restore the default handler before exec so Ctrl-C and `kill` stop it.

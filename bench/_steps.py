@@ -19,6 +19,7 @@ from ca_assets.defs.comparisons.assets import comparisons
 from ca_assets.defs.quality import assets as quality
 from ca_assets.defs.releases import assets as releases
 from ca_assets.defs.turns.views import view_assets
+from ca_assets.lib.batches import INBOX, INBOX_BATCHES, add_batches, range_tags
 from ca_assets.lib.duckdb import DuckDB
 from ca_assets.lib.quality import QualityRules
 from ca_assets.lib.release import ReleaseSettings
@@ -53,14 +54,19 @@ class Timed(NamedTuple):
     seconds: dict[str, float]  # per step key, as Dagster measured it
 
 
-def materialize_path(duckdb: DuckDB) -> Timed:
-    """Materialize the whole path in-process (one step after another) and time it."""
+def materialize_path(duckdb: DuckDB, instance: dg.DagsterInstance) -> Timed:
+    """Materialize the whole path in-process (one step after another) for the inbox batches that landed since
+    the last call, and time it."""
+    before = set(instance.get_dynamic_partitions(INBOX_BATCHES.name))
+    new = [key for key in add_batches(instance, duckdb.subdir(INBOX)) if key not in before]
     started = time.perf_counter()
     result = dg.materialize(
         path_assets(),
         resources={"duckdb": duckdb, "embedder": None, "judge_generator": None, "release": ReleaseSettings(),
                    "quality_rules": QualityRules(check_language=False)},  # fmt: skip
         run_config={"ops": {"main__annotators": {"config": {"per_country": 1}}}},
+        instance=instance,
+        tags=range_tags(new),
     )
     total = time.perf_counter() - started
     successes = [e for e in result.all_events if e.event_type_value == "STEP_SUCCESS"]

@@ -15,6 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import dagster as dg
 import duckdb as duckdb_module
 import pandas as pd
 from _steps import hardware, materialize_path, peak_rss_mb
@@ -38,8 +39,9 @@ def main() -> None:
     parser.add_argument("--conversations", type=int, default=20_000)
     args = parser.parse_args()
     duckdb = DuckDB(data_dir=tempfile.mkdtemp(prefix="bench_releases_"))
+    instance = dg.DagsterInstance.ephemeral()  # holds the inbox batches between the runs
     write_fixture(duckdb.subdir("inbox") / "ca.csv", count=args.conversations, seed=1, quirk_rate=0.01)
-    total, seconds = materialize_path(duckdb)
+    total, seconds = materialize_path(duckdb, instance)
     raw = _raw_baseline(duckdb)
     with duckdb.connect(read_only=True) as con:
         rows = con.sql("select (select count(*) from comparisons), (select count(*) from release_comparisons)").fetchall()[0]

@@ -28,6 +28,7 @@ import tempfile
 import time
 from typing import NamedTuple
 
+import dagster as dg
 import pandas as pd
 from _steps import STAGES, hardware, materialize_path, phase_peak_mb, reset_peak
 
@@ -94,13 +95,14 @@ def main() -> None:
     parser.add_argument("--profile", metavar="FILE", help="run the full path under cProfile, stats to FILE")
     args = parser.parse_args()
     duckdb = DuckDB(data_dir=tempfile.mkdtemp(prefix="bench_scale_"))
+    instance = dg.DagsterInstance.ephemeral()  # holds the inbox batches between the runs
 
     manifest, written, writer_peak = write_file(duckdb, "ca.csv", args.conversations, seed=1)
     reset_peak()
     profiler = cProfile.Profile() if args.profile else None
     if profiler:
         profiler.enable()
-    full = materialize_path(duckdb)
+    full = materialize_path(duckdb, instance)
     if profiler:
         profiler.disable()
         profiler.dump_stats(args.profile)
@@ -110,7 +112,7 @@ def main() -> None:
     batch_size = max(1, round(args.conversations * args.batch_share))
     batch = write_file(duckdb, "ca_batch.csv", batch_size, seed=2).manifest
     reset_peak()
-    refresh = materialize_path(duckdb)
+    refresh = materialize_path(duckdb, instance)
     refresh_peak = phase_peak_mb()
     refresh_counts = counts(duckdb)
 

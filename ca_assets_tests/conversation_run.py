@@ -11,9 +11,12 @@ from ca_assets.defs.generation.assets import generation_assets, generation_check
 from ca_assets.defs.prompts.assets import prompts
 from ca_assets.defs.turns.views import view_assets
 from ca_assets.defs.values.assets import calibration_set, candidate_values_by_source, values_checks
+from ca_assets.lib.batches import INBOX, inbox_files
 from ca_assets.lib.duckdb import DuckDB
 from ca_assets.lib.embeddings import Embedder
 from ca_assets.lib.generation import Generator
+from ca_assets.lib.language import ALL_LANGS_TAGS
+from ca_assets_tests.batch_run import batch_run
 from ca_assets_tests.generation_run import SMALL_SAMPLING
 
 # One conversation per set, and one per language going on at each later turn.
@@ -26,17 +29,23 @@ SMALL_PROTOCOL = {
 
 
 def materialize_conversations(duckdb: DuckDB, generator: Generator) -> dg.ExecuteInProcessResult:
-    """Prompts through turn 4's annotations and the main views over all turns, with their checks."""
+    """The files in inbox/ (if any; a run of their batches), then prompts through turn 4's annotations and the
+    main views over all turns for all five languages, with their checks."""
+    if inbox_files(duckdb.subdir(INBOX)):
+        ingested = dg.materialize([inbox, *inbox_checks], resources={"duckdb": duckdb}, **batch_run(duckdb))
+        if not ingested.success:
+            return ingested
     protocol = [
-        prompts, calibration_set, inbox, human_conversations, annotators, assignments, *generation_assets,
+        prompts, calibration_set, human_conversations, annotators, assignments, *generation_assets,
         *candidate_values_by_source, *turn_assets, *view_assets,
     ]
     keys = {key for asset in protocol for key in asset.keys}
-    checks = [c for c in [*generation_checks, *turn_checks, *annotation_checks, *values_checks, *inbox_checks, *human_checks]
+    checks = [c for c in [*generation_checks, *turn_checks, *annotation_checks, *values_checks, *human_checks]
               if all(k.asset_key in keys for k in c.check_keys)]
     return dg.materialize(
         [*protocol, *checks],
         resources={"duckdb": duckdb, "generator": generator, "judge_generator": generator, "sampling": SMALL_SAMPLING,
                    "embedder": Embedder()},
         run_config={"ops": SMALL_PROTOCOL},
+        tags=ALL_LANGS_TAGS,
     )

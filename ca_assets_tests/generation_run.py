@@ -8,22 +8,25 @@ from ca_assets.defs.generation.assets import generation_assets, generation_check
 from ca_assets.defs.prompts.assets import prompts
 from ca_assets.lib.duckdb import DuckDB
 from ca_assets.lib.generation import Generator
+from ca_assets.lib.language import ALL_LANGS_RANGE, ALL_LANGS_TAGS
 from ca_assets.lib.samplers import SamplingSettings
 
 SMALL_SAMPLING = SamplingSettings(max_words=12, max_tokens=24)
 FIRST_TURN = generation_assets[0]
 # The same, as a `dg launch --assets` selection (the tests that launch a real run).
-FIRST_TURN_SELECTION = "main/prompts," + ",".join(
+FIRST_TURN_LAUNCH = ["--assets", "main/prompts," + ",".join(
     f"turn_1/{t}" for t in ("candidate_sets", "candidates", "generation_requests", "generation_quarantine")
-)
+), "--partition-range", ALL_LANGS_RANGE]
 FIRST_TURN_CHECKS = [c for c in generation_checks if next(iter(c.check_keys)).asset_key.path[0] == "turn_1"]
 
 
-def materialize_generation(duckdb: DuckDB, generator: Generator, **config) -> dg.ExecuteInProcessResult:
+def materialize_generation(duckdb: DuckDB, generator: Generator, lang: str | None = None, **config) -> dg.ExecuteInProcessResult:
+    """Prompts and turn 1 for every language, or for `lang` only (one partition)."""
     return dg.materialize(
         [prompts, FIRST_TURN, *FIRST_TURN_CHECKS],
         resources={"duckdb": duckdb, "generator": generator, "sampling": SMALL_SAMPLING},
         run_config={"ops": {"turn_1__generation": {"config": {"prompts_per_language": 1, **config}}}},
+        **({"partition_key": lang} if lang else {"tags": ALL_LANGS_TAGS}),
     )
 
 

@@ -1,20 +1,28 @@
 """The generation stage with the real embedded model (llama.cpp + SmolLM2-135M), read back from DuckDB."""
 
 import dagster as dg
+import pandas as pd
 import pytest
 
 from ca_assets.defs.prompts.assets import prompts
 from ca_assets.lib.generation import Generator
+from ca_assets.lib.language import ALL_LANGS_TAGS, LANGS
+from ca_assets.lib.prompt_bank import read_bank
+from ca_assets.lib.tables import write_table
 from ca_assets_tests.generation_run import FIRST_TURN, SMALL_SAMPLING, materialize_generation
 
 pytestmark = pytest.mark.slow
+
 
 def _materialize(duckdb):
     return materialize_generation(duckdb, Generator())
 
 
 def _metadata(result, table):
-    (event,) = [e for e in result.get_asset_materialization_events() if e.asset_key.path[-1] == table]
+    # A single-run range records one materialization per language, each with the run's metadata.
+    events = [e for e in result.get_asset_materialization_events() if e.asset_key.path[-1] == table]
+    assert sorted(e.partition for e in events) == sorted(LANGS)
+    event = events[0]
     return {key: value.value for key, value in event.materialization.metadata.items()}
 
 
@@ -54,6 +62,47 @@ def test_rerun_sends_no_requests_and_reproduces_the_rows(duckdb):
     assert _snapshot(duckdb) == before
 
 
+def _others(duckdb, lang: str) -> list[tuple]:
+    """Every turn-1 row of the languages other than `lang`: sets, their answers, quarantined requests."""
+    with duckdb.connect(read_only=True) as con:
+        return con.sql(
+            "select 'set', s.set_id, s.seeds::varchar, c.candidate_id, c.text from turn_1.candidate_sets s "
+            "join turn_1.candidates c using (set_id) where s.lang != $lang "
+            "union all select 'quarantine', q.request_id, q.reason, q.raw_text, null from turn_1.generation_quarantine q "
+            "join main.prompts p using (prompt_id) where p.lang != $lang order by all",
+            params={"lang": lang},
+        ).fetchall()
+
+
+def test_one_language_is_regenerated_and_the_others_rows_stay(duckdb):
+    assert _materialize(duckdb).success
+    before = _others(duckdb, "fr")
+    result = materialize_generation(duckdb, Generator(), lang="fr", prompts_per_language=2)  # a one-language backfill
+    assert result.success and all(e.passed for e in result.get_asset_check_evaluations())
+    assert {e.partition for e in result.get_asset_materialization_events()} == {"fr"}
+    assert _others(duckdb, "fr") == before
+    with duckdb.connect(read_only=True) as con:
+        per_lang = dict(con.sql(
+            "select p.lang, count(*) from turn_1.generation_requests r join main.prompts p using (prompt_id) group by all"
+        ).fetchall())
+        orphans = con.sql("select count(*) from turn_1.candidates where set_id not in (select set_id from turn_1.candidate_sets)")
+        assert orphans.fetchall()[0][0] == 0
+    assert per_lang == {"fr": 4, **{lang: 2 for lang in LANGS if lang != "fr"}}  # prompts x (nc, iid)
+
+
+def test_partitioned_write_refuses_rows_of_another_partition(duckdb):
+    assert dg.materialize([prompts], resources={"duckdb": duckdb}, partition_key="en").success
+    with duckdb.connect(read_only=True) as con:
+        before = con.sql("select * from prompts order by all").fetchall()
+    english = pd.DataFrame(read_bank()).query("lang == 'en'")
+    with pytest.raises(dg.Failure, match="fall outside this run's partitions"):
+        write_table(duckdb, "prompts", {"prompt_rows": english}, replace_where="list_contains($langs, lang)",
+                    where_params={"langs": ["fr"]})
+    with duckdb.connect(read_only=True) as con:
+        assert con.sql("select * from prompts order by all").fetchall() == before  # nothing written
+        assert {row[0] for row in con.sql("select distinct lang from prompts").fetchall()} == {"en"}
+
+
 def test_multi_model_sets_record_which_model_wrote_each_answer(duckdb, tmp_path):
     # Only one usable chat model ships offline, so the "second model" is the same weights under another file
     # name (a different identity for the cache and the ids): the machinery is real, the diversity is not.
@@ -77,7 +126,7 @@ def test_multi_model_without_models_fails_before_any_request(duckdb):
     config = {"ops": {"turn_1__generation": {"config": {"prompts_per_language": 1, "samplers": ["multi_model"]}}}}
     result = dg.materialize(
         [prompts, FIRST_TURN], resources={"duckdb": duckdb, "generator": Generator(), "sampling": SMALL_SAMPLING},
-        run_config=config, raise_on_error=False,
+        run_config=config, raise_on_error=False, tags=ALL_LANGS_TAGS,
     )
     assert not result.success
     failure = next(e for e in result.all_events if e.is_step_failure)

@@ -16,6 +16,7 @@ from ca_assets.lib.ca_fixture import write_fixture
 from ca_assets.lib.embeddings import Embedder
 from ca_assets.lib.quality import QualityRules
 from ca_assets.lib.turns import HUMAN
+from ca_assets_tests.batch_run import batch_run
 
 pytestmark = pytest.mark.slow
 
@@ -35,6 +36,7 @@ def loaded(tmp_path_factory):
         [*assets, *inbox_checks, *human_checks, *quality.quality_checks, *comparisons_checks],
         resources={"duckdb": duckdb, "embedder": Embedder(), "judge_generator": None, "quality_rules": QualityRules()},
         run_config={"ops": {"main__annotators": {"config": {"per_country": 1}}}},
+        **batch_run(duckdb),
     )
     assert result.success
     return duckdb, manifest, result

@@ -9,10 +9,11 @@ import pytest
 
 from ca_assets.defs.annotation.inbox import inbox, inbox_checks
 from ca_assets.lib.ca_fixture import write_fixture
+from ca_assets_tests.batch_run import batch_run
 
 
 def ingest(duckdb) -> dg.ExecuteInProcessResult:
-    return dg.materialize([inbox, *inbox_checks], resources={"duckdb": duckdb}, raise_on_error=False)
+    return dg.materialize([inbox, *inbox_checks], resources={"duckdb": duckdb}, raise_on_error=False, **batch_run(duckdb))
 
 
 def tables(duckdb) -> dict[str, pd.DataFrame]:
@@ -21,8 +22,10 @@ def tables(duckdb) -> dict[str, pd.DataFrame]:
 
 
 def metadata(result, table):
-    [event] = [e for e in result.get_asset_materialization_events() if e.asset_key.path[-1] == table]
-    return event.step_materialization_data.materialization.metadata
+    """The run's metadata for a table: one materialization per batch in the run, each with the same."""
+    events = [e for e in result.get_asset_materialization_events() if e.asset_key.path[-1] == table]
+    assert events and len({str(e.step_materialization_data.materialization.metadata) for e in events}) == 1
+    return events[0].step_materialization_data.materialization.metadata
 
 
 @pytest.fixture
@@ -35,6 +38,8 @@ def loaded(duckdb, tmp_path):
 
 def test_file_is_split_into_turns_and_quarantine_and_reconciles(duckdb, loaded):
     manifest, result = loaded
+    # The file is the run's one batch: each inbox table's materialization is of its partition.
+    assert {e.partition for e in result.get_asset_materialization_events()} == {"ca_release.csv"}
     files = tables(duckdb)["annotation_files"]
     [row] = files.to_dict("records")
     assert row["rows_in"] == manifest.rows == row["rows_kept"] + row["rows_quarantined"]

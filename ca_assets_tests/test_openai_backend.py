@@ -8,6 +8,7 @@ import pytest
 
 from ca_assets.defs.prompts.assets import prompts
 from ca_assets.lib.generation import ChatRequest, GenerationError, Generator, ResponseCache
+from ca_assets.lib.language import ALL_LANGS_TAGS
 from ca_assets.lib.local_server import SERVED_MODEL as MODEL
 from ca_assets.lib.local_server import free_port, llama_cpp_server
 from ca_assets.lib.samplers import SamplingSettings, sample_set
@@ -69,7 +70,7 @@ def test_generation_stops_when_the_backend_is_down(duckdb):
     down = Generator(backend="openai", base_url=f"http://127.0.0.1:{free_port()}/v1", model=MODEL, max_retries=0, timeout_seconds=2)
     result = dg.materialize(
         [prompts, FIRST_TURN], resources={"duckdb": duckdb, "generator": down, "sampling": SMALL_SAMPLING}, raise_on_error=False,
-        run_config={"ops": {"turn_1__generation": {"config": {"prompts_per_language": 2}}}},
+        run_config={"ops": {"turn_1__generation": {"config": {"prompts_per_language": 2}}}}, tags=ALL_LANGS_TAGS,
     )
     assert not result.success
     failure = next(e for e in result.all_events if e.is_step_failure)

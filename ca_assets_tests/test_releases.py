@@ -33,6 +33,7 @@ from ca_assets.lib.quality import QualityRules
 from ca_assets.lib.release import ReleaseSettings
 from ca_assets.lib.trl import trl_row_problems
 from ca_assets.lib.turns import HUMAN
+from ca_assets_tests.batch_run import batch_run
 
 pytestmark = pytest.mark.slow
 
@@ -65,6 +66,7 @@ def _materialize(duckdb: DuckDB, release: ReleaseSettings, assets: list) -> dg.E
         [*assets, *checks],
         resources={"duckdb": duckdb, "embedder": Embedder(), "judge_generator": None, "quality_rules": RULES, "release": release},
         run_config={"ops": {"main__annotators": {"config": {"per_country": 1}}}} if annotators in assets else None,
+        **(batch_run(duckdb) if inbox in assets else {}),
     )
 
 

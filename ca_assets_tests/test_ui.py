@@ -1,6 +1,7 @@
 """The UI as a user gets it: `make ui` on a fresh data directory, runs launched through the webserver's GraphQL
-API (what the UI's buttons send), two of them at once, an analyst querying the snapshot with the `duckdb` CLI
-while a run writes, and the lineage page rendered in headless Chromium with its assets and checks.
+API (what the UI's buttons send), two of them at once, a one-language backfill (the daemon runs it), an analyst
+querying the snapshot with the `duckdb` CLI while a run writes, and the lineage page rendered in headless
+Chromium with its assets and checks.
 
 Set CA_UI_SCREENSHOT=docs/images/ui_lineage.png to refresh the README's screenshot from this test."""
 
@@ -17,7 +18,10 @@ import dagster as dg
 import duckdb
 import pytest
 
+from ca_assets.defs.annotation.sensors import SETTLE_SECONDS
+from ca_assets.lib.batches import INBOX_BATCHES
 from ca_assets.lib.ca_fixture import write_fixture
+from ca_assets.lib.language import ALL_LANGS_TAGS, LANGS
 from ca_assets.lib.local_server import free_port, serve
 from ca_assets_tests.browser import browser_page, chromium
 
@@ -37,6 +41,15 @@ SENSOR = """query($s: SensorSelector!) { sensorOrError(sensorSelector: $s) {
   ... on Sensor { sensorState { id selectorId } } } }"""
 STOP_SENSOR = """mutation($id: String!, $selector: String!) { stopSensor(id: $id, jobSelectorId: $selector) {
   ... on StopSensorMutationResult { instigationState { status } } } }"""
+ADD_BATCH = """mutation($name: String!, $key: String!, $repo: RepositorySelector!) {
+  addDynamicPartition(partitionsDefName: $name, partitionKey: $key, repositorySelector: $repo) { __typename } }"""
+BACKFILL = """mutation($params: LaunchBackfillParams!) { launchPartitionBackfill(backfillParams: $params) { __typename
+  ... on LaunchBackfillSuccess { backfillId } ... on PythonError { message } } }"""
+BACKFILL_STATUS = """query($id: String!) { partitionBackfillOrError(backfillId: $id) {
+  ... on PartitionBackfill { status runs(limit: 10) { runId status tags { key value } } } } }"""
+START_SENSOR = """mutation($s: SensorSelector!) { startSensor(sensorSelector: $s) { __typename } }"""
+RUNS_OF_BATCH = """query($key: String!) { runsOrError(filter: {tags: [{key: "dagster/partition", value: $key}]}) {
+  ... on Runs { results { runId status } } } }"""
 TERMINAL = {"SUCCESS", "FAILURE", "CANCELED"}
 
 
@@ -54,11 +67,13 @@ class Ui:
         assert "errors" not in answer, answer["errors"]
         return answer["data"]
 
-    def launch(self, job: str, assets: list[list[str]] | None = None) -> str:
+    def launch(self, job: str, assets: list[list[str]] | None = None, tags: dict[str, str] | None = None) -> str:
         selector = {**REPOSITORY, "jobName": job}
         if assets:
             selector["assetSelection"] = [{"path": path} for path in assets]  # their checks run with them
-        result = self.graphql(LAUNCH, params={"selector": selector, "mode": "default"})["launchRun"]
+        metadata = {"tags": [{"key": k, "value": v} for k, v in (tags or {}).items()]}  # a partition or a range
+        params = {"selector": selector, "mode": "default", "executionMetadata": metadata}
+        result = self.graphql(LAUNCH, params=params)["launchRun"]
         assert result["__typename"] == "LaunchRunSuccess", result
         return result["run"]["runId"]
 
@@ -105,11 +120,14 @@ def ui(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def two_runs(ui):
-    """The ingest job and the prompts asset launched at the same moment, both writing the one DuckDB file."""
+    """The ingest job (the file's batch) and the prompts asset (every language) launched at the same moment,
+    both writing the one DuckDB file."""
     (ui.data / "inbox").mkdir(parents=True, exist_ok=True)
     write_fixture(ui.data / "inbox" / "ca.csv", count=200, seed=5)
-    ingest = ui.launch("ingest")
-    prompts = ui.launch("__ASSET_JOB", [["main", "prompts"]])
+    added = ui.graphql(ADD_BATCH, name=INBOX_BATCHES.name, key="ca.csv", repo=REPOSITORY)["addDynamicPartition"]
+    assert added["__typename"] == "AddDynamicPartitionSuccess", added
+    ingest = ui.launch("ingest", tags={"dagster/partition": "ca.csv"})
+    prompts = ui.launch("__ASSET_JOB", [["main", "prompts"]], tags=ALL_LANGS_TAGS)
     return {"ingest": ingest, "prompts": prompts, "runs": ui.wait(ingest, prompts)}
 
 
@@ -131,7 +149,7 @@ def test_two_runs_at_once_both_succeed_without_lock_errors(ui, two_runs):
 def test_analyst_queries_the_snapshot_while_a_run_writes(ui, two_runs):
     snapshot = ui.launch("__ASSET_JOB", [["snapshot", "ca"]])
     assert ui.wait(snapshot)[0]["status"] == "SUCCESS"
-    writer = ui.launch("__ASSET_JOB", [["main", "prompts"]])
+    writer = ui.launch("__ASSET_JOB", [["main", "prompts"]], tags=ALL_LANGS_TAGS)
     deadline = time.monotonic() + 300
     while not any(e["__typename"] == "ExecutionStepStartEvent" for e in ui.events(writer)):
         assert ui.run(writer)["status"] not in TERMINAL and time.monotonic() < deadline, ui.run(writer)
@@ -150,6 +168,28 @@ def test_analyst_queries_the_snapshot_while_a_run_writes(ui, two_runs):
     with duckdb.connect(str(ui.data / "ca.duckdb"), read_only=True) as con:
         live = con.sql("select count(*) from human.annotations").fetchall()[0][0]
     assert int(query.stdout.strip()) == live > 0
+
+
+def test_backfill_of_one_language(ui, two_runs):
+    """What the UI's "Materialize… > fr" sends: a backfill of one partition, run by the daemon `make ui` starts.
+    It replaces the French prompts only: the other languages' rows stay."""
+    params = {"partitionNames": ["fr"], "assetSelection": [{"path": ["main", "prompts"]}], "fromFailure": False}
+    launched = ui.graphql(BACKFILL, params=params)["launchPartitionBackfill"]
+    assert launched["__typename"] == "LaunchBackfillSuccess", launched
+    deadline = time.monotonic() + 300
+    while (backfill := ui.graphql(BACKFILL_STATUS, id=launched["backfillId"])["partitionBackfillOrError"])["status"] in (
+        "REQUESTED", "IN_PROGRESS"
+    ) or any(run["status"] not in TERMINAL for run in backfill["runs"]):
+        assert time.monotonic() < deadline, backfill
+        time.sleep(1)
+    assert backfill["status"] in ("COMPLETED", "COMPLETED_SUCCESS"), backfill
+    [run] = backfill["runs"]  # one run (single-run backfill policy)
+    tags = {t["key"]: t["value"] for t in run["tags"]}
+    covered = {tags.get("dagster/partition")} | {tags.get(f"dagster/asset_partition_range_{end}") for end in ("start", "end")}
+    assert run["status"] == "SUCCESS" and covered - {None} == {"fr"}, run
+    with duckdb.connect(str(ui.data / "ca.duckdb"), read_only=True) as con:
+        per_lang = dict(con.sql("select lang, count(*) from prompts group by lang").fetchall())
+    assert set(per_lang) == set(LANGS) and per_lang["fr"] > 0, per_lang
 
 
 def test_lineage_page_renders_assets_and_checks(ui, two_runs, tmp_path):
@@ -180,3 +220,26 @@ def test_instance_persists_under_the_data_directory(ui, two_runs):
     with dg.DagsterInstance.from_config(str(home)) as instance:
         runs = {record.dagster_run.run_id for record in instance.get_run_records()}
     assert {two_runs["ingest"], two_runs["prompts"]} <= runs
+
+
+def test_sensor_adds_a_new_files_batch_and_ingests_it(ui, two_runs):
+    """Runs last: the inbox sensor, started again, sees a new file, adds its batch partition and launches its run."""
+    write_fixture(ui.data / "inbox" / "wave2.csv", count=20, seed=6)
+    then = time.time() - SETTLE_SECONDS - 1  # as if copied in a while ago: no settling wait
+    os.utime(ui.data / "inbox" / "wave2.csv", (then, then))
+    started = ui.graphql(START_SENSOR, s={**REPOSITORY, "sensorName": "inbox_sensor"})["startSensor"]
+    assert started["__typename"] == "Sensor", started
+    deadline = time.monotonic() + 240  # the daemon ticks sensors every 30 s
+    while not (runs := ui.graphql(RUNS_OF_BATCH, key="wave2.csv")["runsOrError"]["results"]):
+        assert time.monotonic() < deadline, "the sensor launched no run for wave2.csv"
+        time.sleep(2)
+    # The sensor had not seen ca.csv either (it was stopped before the file came): that batch gets a second run
+    # in the same tick, which finds its content ingested and adds nothing.
+    again = ui.graphql(RUNS_OF_BATCH, key="ca.csv")["runsOrError"]["results"]
+    assert len(runs) == 1 and len(again) == 2, (runs, again)
+    assert [r["status"] for r in ui.wait(*(r["runId"] for r in runs + again))] == ["SUCCESS"] * 3
+    with dg.DagsterInstance.from_config(str(ui.data / "dagster")) as instance:
+        assert {"ca.csv", "wave2.csv"} <= set(instance.get_dynamic_partitions(INBOX_BATCHES.name))
+    with duckdb.connect(str(ui.data / "ca.duckdb"), read_only=True) as con:
+        names = [row[0] for row in con.sql("select file_name from annotation_files").fetchall()]
+    assert sorted(names) == ["ca.csv", "wave2.csv"]

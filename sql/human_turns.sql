@@ -1,39 +1,7 @@
 -- human_turns: one row per (conversation, turn) of an ingested human file that passed the row checks: the
 -- prompt, the four responses, the preferred label and the feedback, with the annotator's fields and the
 -- file and line it came from, and the row's release fields (wave, balanced-subset flags) for the CA export.
--- Appended per new file. Input: `new_turns` registered from Python.
-create table if not exists human_turns (
-    file_sha varchar not null,
-    source_line bigint not null,
-    conversation_id varchar not null,
-    turn bigint not null,
-    annotator_id varchar not null,
-    assigned_lang varchar not null,
-    country varchar,
-    age varchar,
-    gender varchar,
-    education_level varchar,
-    ethnicity varchar,
-    political varchar,
-    is_pregenerated_first_prompt boolean,
-    prompt varchar not null,
-    response_a varchar not null,
-    response_b varchar not null,
-    response_c varchar not null,
-    response_d varchar not null,
-    preferred varchar not null,
-    feedback varchar,
-    wave varchar,
-    in_balanced_subset boolean,
-    in_balanced_subset_10 boolean,
-    primary key (file_sha, source_line, turn)
-);
-
--- Files ingested before the release export kept these three columns: add them (null for those rows).
-alter table human_turns add column if not exists wave varchar;
-alter table human_turns add column if not exists in_balanced_subset boolean;
-alter table human_turns add column if not exists in_balanced_subset_10 boolean;
-
+-- Appended per new file. The table is created by sql/schemas.sql. Input: `new_turns` registered from Python.
 insert into human_turns
 select
     t.file_sha,

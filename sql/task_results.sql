@@ -1,26 +1,7 @@
 -- task_results: one row per task result of an ingested file (the project's own format, see
 -- ca_assets/lib/task_results.py) that passed the row checks: the choice, explanation, seconds, the next
 -- message if the annotator wrote one, the annotator's fields, and the file and line. Appended per new file.
--- Input: `new_results` registered from Python.
-create table if not exists task_results (
-    file_sha varchar not null,
-    source_line bigint not null,
-    task_id varchar not null,
-    annotator_id varchar not null,
-    chosen_position varchar not null,
-    explanation varchar,
-    seconds double,
-    next_message varchar,
-    assigned_lang varchar,
-    country varchar,
-    age varchar,
-    gender varchar,
-    education_level varchar,
-    ethnicity varchar,
-    political varchar,
-    primary key (file_sha, source_line)
-);
-
+-- The table is created by sql/schemas.sql. Input: `new_results` registered from Python.
 insert into task_results
 select
     file_sha,

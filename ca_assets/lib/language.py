@@ -2,7 +2,12 @@
 
 from functools import cache
 
+import dagster as dg
+
 LANGS = ("en", "fr", "it", "pt", "hi")
+# Prompts and first-turn candidates are partitioned by language: one language can be regenerated (or
+# backfilled from the UI) without touching the others' rows.
+LANG_PARTITIONS = dg.StaticPartitionsDefinition(list(LANGS))
 # Language identification on a few words is a guess (langid calls "You're right, I am" Italian): shorter
 # texts are not judged.
 MIN_CHARS_FOR_LANGUAGE = 40
@@ -25,3 +30,9 @@ def identifiable_lang(text: str) -> str | None:
     """The detected language of a text long enough to tell, else None. The one rule that generation
     screening and set diversity share."""
     return detect_lang(text) if len(text) >= MIN_CHARS_FOR_LANGUAGE else None
+
+
+# Every language in one run: `dg launch --partition-range` (make demo), and the run tags that do the same for an
+# in-process run (dg.materialize).
+ALL_LANGS_RANGE = f"{LANGS[0]}...{LANGS[-1]}"
+ALL_LANGS_TAGS = {"dagster/asset_partition_range_start": LANGS[0], "dagster/asset_partition_range_end": LANGS[-1]}

@@ -22,6 +22,7 @@ from ca_assets.defs.annotation.inbox import inbox
 from ca_assets.lib.ca_csv import MAX_CELL_CHARS, TURNS, write_ca_csv
 from ca_assets.lib.ca_fixture import make_conversations
 from ca_assets.lib.sql import load_sql
+from ca_assets_tests.batch_run import batch_run
 
 TABLES = ("annotation_files", "human_turns", "task_results", "annotation_quarantine")
 TEXTS = ("prompt", "response_a", "response_b", "response_c", "response_d", "preferred", "feedback")
@@ -212,7 +213,7 @@ def test_bad_input_is_refused_or_quarantined_and_reconciles(duckdb, tmp_path, ba
     (tmp_path / "outside.txt").write_text("must not change")
     before = listing(tmp_path)
 
-    result = dg.materialize([inbox], resources={"duckdb": duckdb}, raise_on_error=False)
+    result = dg.materialize([inbox], resources={"duckdb": duckdb}, raise_on_error=False, **batch_run(duckdb))
 
     assert listing(tmp_path) == before  # dropped files as they were, nothing written outside the database
     found = tables(duckdb)

@@ -10,6 +10,7 @@ import pytest
 
 from ca_assets.defs.prompts.assets import prompts
 from ca_assets.lib.generation import Generator
+from ca_assets.lib.language import ALL_LANGS_TAGS
 from ca_assets.lib.local_server import SERVED_MODEL
 from ca_assets.lib.samplers import SamplingSettings
 from ca_assets.lib.sampling_run import BACKEND_DOWN_AFTER
@@ -38,7 +39,7 @@ def _run(duckdb, base_url: str, max_retries: int) -> dg.ExecuteInProcessResult:
     return dg.materialize(
         [prompts, FIRST_TURN, *FIRST_TURN_CHECKS], resources={"duckdb": duckdb, "generator": generator, "sampling": SAMPLING},
         run_config={"ops": {"turn_1__generation": {"config": {"prompts_per_language": 1, "samplers": ["nc", "iid"]}}}},
-        raise_on_error=False,
+        raise_on_error=False, tags=ALL_LANGS_TAGS,
     )
 
 

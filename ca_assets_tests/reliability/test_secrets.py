@@ -16,7 +16,7 @@ import yaml
 
 from ca_assets.lib.duckdb import DuckDB
 from ca_assets.lib.local_server import SERVED_MODEL
-from ca_assets_tests.generation_run import FIRST_TURN_SELECTION
+from ca_assets_tests.generation_run import FIRST_TURN_LAUNCH
 from ca_assets_tests.reliability.fault_proxy import Request, fault_proxy, warm_llama_cpp_server
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
@@ -59,7 +59,7 @@ def test_api_key_is_used_but_never_stored_or_printed(tmp_path, monkeypatch):
                 }},
             },
         }))
-        run = subprocess.run([str(DG), "launch", "--assets", FIRST_TURN_SELECTION, "--config", str(config)],
+        run = subprocess.run([str(DG), "launch", *FIRST_TURN_LAUNCH, "--config", str(config)],
                              cwd=ROOT, env=env, capture_output=True, timeout=600)
     output = run.stdout + run.stderr
     assert run.returncode == 0, output[-4000:].decode(errors="replace")

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from ca_assets.lib.duckdb import DuckDB
-from ca_assets_tests.generation_run import FIRST_TURN_SELECTION
+from ca_assets_tests.generation_run import FIRST_TURN_LAUNCH
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
@@ -28,7 +28,7 @@ KILL_AFTER_RESPONSES = 6
 
 def _launch(env, config, **popen):
     return subprocess.Popen(
-        [str(DG), "launch", "--assets", FIRST_TURN_SELECTION, "--config", str(config)],
+        [str(DG), "launch", *FIRST_TURN_LAUNCH, "--config", str(config)],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **popen,
     )
 

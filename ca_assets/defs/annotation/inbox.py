@@ -1,4 +1,6 @@
 """Human annotation files dropped in the data directory's inbox/: each file ingested once, by content hash.
+Each file is a batch, a partition of the inbox assets named after it (lib/batches.py): the inbox sensor adds
+it and launches its run; a run of several batches reads their files in one go.
 
 Two formats: the public Community Alignment CSV (`*.csv`, one row per conversation) and the project's own task
 results (`*.jsonl`, or a `*.csv` with a `task_id` column; see lib/task_results.py). A file whose structure is
@@ -12,7 +14,6 @@ the asset graph: the human loop (export, annotate, ingest, next turn) crosses ru
 
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import NamedTuple
 
@@ -20,6 +21,7 @@ import dagster as dg
 import duckdb as duckdb_module
 import pandas as pd
 
+from ca_assets.lib.batches import INBOX, INBOX_BATCHES, batch_key, inbox_files, shown_name
 from ca_assets.lib.ca_csv import COLUMNS, SOURCE_LINE, FileRejected, read_ca_csv, split_rows
 from ca_assets.lib.checks import DUCKDB_POOL, audit_check, schema_check, table_key
 from ca_assets.lib.duckdb import DuckDB
@@ -28,8 +30,7 @@ from ca_assets.lib.schemas import AnnotationFiles, AnnotationQuarantine, HumanTu
 from ca_assets.lib.sql import load_sql
 from ca_assets.lib.task_results import FIELDS, RESULT_PROBLEMS, TASK_RESULTS_FORMAT, is_task_results, read_task_results
 
-GROUP = "annotation"
-INBOX = "inbox"
+GROUP = "inbox"
 CA_FORMAT = "community_alignment_csv"
 
 
@@ -39,11 +40,6 @@ def file_sha(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def shown_name(path: Path) -> str:
-    """The file's name as text; the bytes of a name that is not UTF-8 show as \ufffd."""
-    return os.fsencode(path.name).decode("utf-8", errors="replace")
 
 
 def _read(duckdb: DuckDB, query: str, columns: list[str]) -> pd.DataFrame:
@@ -132,14 +128,22 @@ DESCRIPTIONS = {
         for table, description in DESCRIPTIONS.items()
     ],
     pool=DUCKDB_POOL,
+    partitions_def=INBOX_BATCHES,
+    backfill_policy=dg.BackfillPolicy.single_run(),  # several new files: one run, one rebuild downstream
 )
 def inbox(context: dg.AssetExecutionContext, duckdb: DuckDB):
-    """Ingest the Community Alignment CSVs and task-result files in inbox/ that were not ingested before."""
+    """Ingest the run's batches: the Community Alignment CSVs and task-result files in inbox/ with those
+    names, unless the same content was ingested before."""
     folder = duckdb.subdir(INBOX)
-    done = set(_read(duckdb, "ingested_files", ["file_sha"])["file_sha"])
+    batches = set(context.partition_keys)
+    ingested = _read(duckdb, "ingested_files", ["file_sha", "file_name"])
     known_tasks = _read(duckdb, "known_tasks", ["task_id", "annotator_id"])
     earlier = _read(duckdb, "earlier_results", ["annotator_id", "task_id"])
-    present = sorted(p for p in folder.iterdir() if p.suffix in (".csv", ".jsonl") and p.is_file())
+    present = [path for path in inbox_files(folder) if batch_key(path) in batches]
+    for missing in sorted(batches - {batch_key(path) for path in present}):
+        was = "ingested before, since removed" if missing in set(ingested["file_name"]) else "never ingested"
+        context.log.warning(f"batch {missing!r}: no such file in {folder} ({was}); nothing to read")
+    done = set(ingested["file_sha"])
     new: dict[str, Path] = {}
     for path in present:
         sha = file_sha(path)
@@ -178,9 +182,10 @@ def inbox(context: dg.AssetExecutionContext, duckdb: DuckDB):
     }
     with duckdb.connect() as con:
         con.begin()
+        con.execute(load_sql("schemas"))  # creates the tables on a fresh file
         for name, frame in inputs.items():
             con.register(name, frame)
-        for table in DESCRIPTIONS:  # creates the table on the first run, appends the new files' rows
+        for table in DESCRIPTIONS:  # appends the new files' rows
             con.execute(load_sql(table))
         con.commit()
         run = {

@@ -13,6 +13,7 @@ from ca_assets.lib.checks import audit_check, schema_check, table_key
 from ca_assets.lib.duckdb import DuckDB, use_schema
 from ca_assets.lib.generation import Generator, ResponseCache
 from ca_assets.lib.ids import stable_id
+from ca_assets.lib.language import LANG_PARTITIONS
 from ca_assets.lib.samplers import POSITIONS, SAMPLERS, SamplingSettings, request_budget
 from ca_assets.lib.sampling_run import BackendDown, SetJob, sample_many
 from ca_assets.lib.schemas import Candidates, CandidateSets, GenerationQuarantine, GenerationRequests
@@ -21,6 +22,10 @@ from ca_assets.lib.tables import write_table
 from ca_assets.lib.turns import TURNS, turn_schema
 
 MODEL_POOL = "model"  # one model-serving step at a time: it takes every core (or the GPU)
+
+
+OF_RUN_PROMPTS = "prompt_id not in (select prompt_id from main.prompts where not list_contains($langs, lang))"
+OF_RUN_SETS = "set_id not in (select set_id from candidate_sets where not list_contains($langs, lang))"
 
 
 class GenerationConfig(dg.Config):
@@ -34,13 +39,14 @@ class GenerationConfig(dg.Config):
     )
 
 
-def _requests_first_turn(con, config: GenerationConfig, generator: Generator) -> pd.DataFrame:
+def _requests_first_turn(con, config: GenerationConfig, generator: Generator, langs: list[str]) -> pd.DataFrame:
     unknown = set(config.samplers) - set(SAMPLERS)
     if unknown:
         raise dg.Failure(f"unknown samplers {sorted(unknown)}; choose from {list(SAMPLERS)}")
     if "multi_model" in config.samplers and len(generator.multi_model) < 2:
         raise dg.Failure("the multi_model sampler needs at least two models in the generator's multi_model list")
     prompts = con.sql(load_sql("queries", "generation_prompts")).df()
+    prompts = prompts[prompts["lang"].isin(langs)]
     if config.prompts_per_language:
         prompts = prompts.groupby("lang", sort=True).head(config.prompts_per_language)
     rows = [
@@ -80,7 +86,8 @@ def build_generation(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetCheck
     def generate(context: dg.AssetExecutionContext, duckdb: DuckDB, generator: Generator, sampling: SamplingSettings, config):
         with duckdb.connect(read_only=True) as con:
             if turn == 1:
-                requests = _requests_first_turn(con, config, generator)
+                langs = list(context.partition_keys)
+                requests = _requests_first_turn(con, config, generator, langs)
             else:
                 use_schema(con, schema)
                 requests = _requests_later_turn(con, turn)
@@ -163,11 +170,20 @@ def build_generation(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetCheck
             "sampling": dg.MetadataValue.json(sampling.model_dump()),
         }
         request_rows = requests[list(GenerationRequests.to_schema().columns)]
-        yield write_table(duckdb, "generation_requests", {"request_rows": request_rows}, schema=schema)
-        yield write_table(duckdb, "candidate_sets", {"set_rows": _frame(sets, CandidateSets)}, schema=schema, **run_metadata)
-        yield write_table(duckdb, "candidates", {"candidate_rows": _frame(candidates, Candidates)}, schema=schema)
+        # Turn 1 is partitioned by language: only the run's languages' rows are replaced. Rows of a prompt no
+        # longer in main.prompts count as the run's, so a prompt dropped from the bank leaves no orphans.
+        by_prompt = by_set = {}
+        if turn == 1:
+            by_prompt = {"replace_where": OF_RUN_PROMPTS, "where_params": {"langs": langs}}
+            by_set = {"replace_where": OF_RUN_SETS, "where_params": {"langs": langs}}
+        yield write_table(duckdb, "generation_requests", {"request_rows": request_rows}, schema=schema, **by_prompt)
+        yield write_table(
+            duckdb, "candidate_sets", {"set_rows": _frame(sets, CandidateSets)}, schema=schema, **by_prompt, **run_metadata
+        )
+        yield write_table(duckdb, "candidates", {"candidate_rows": _frame(candidates, Candidates)}, schema=schema, **by_set)
         yield write_table(
             duckdb, "generation_quarantine", {"quarantine_rows": _frame(quarantine, GenerationQuarantine)}, schema=schema,
+            **by_prompt,
             reasons=dg.MetadataValue.json(pd.Series([q["reason"] for q in quarantine], dtype=str).value_counts().to_dict()),
         )
 
@@ -189,7 +205,9 @@ def build_generation(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetCheck
         def body(context: dg.AssetExecutionContext, duckdb: DuckDB, generator: Generator, sampling: SamplingSettings):
             yield from generate(context, duckdb, generator, sampling, None)
 
-    asset = dg.multi_asset(name=f"{schema}__generation", specs=specs, pool=MODEL_POOL, description=description)(body)
+    # One run generates any range of languages (a backfill of all five is one run, one model load).
+    partitioned = {"partitions_def": LANG_PARTITIONS, "backfill_policy": dg.BackfillPolicy.single_run()} if turn == 1 else {}
+    asset = dg.multi_asset(name=f"{schema}__generation", specs=specs, pool=MODEL_POOL, description=description, **partitioned)(body)
     checks = [
         schema_check("candidate_sets", CandidateSets, schema),
         schema_check("candidates", Candidates, schema),

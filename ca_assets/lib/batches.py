@@ -1,0 +1,64 @@
+"""Inbox batches: each file dropped in the data directory's inbox/ is one partition of the inbox assets
+(dynamic partitions named `inbox_batches`, keyed by the file's name). The inbox sensor adds a file's partition
+and launches its run; `make ingest` (this module's `main`) adds every file's and runs them all in one run."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+
+from ca_assets.lib.paths import default_data_dir
+
+INBOX = "inbox"
+INBOX_BATCHES = dg.DynamicPartitionsDefinition(name="inbox_batches")
+SUFFIXES = (".csv", ".jsonl")
+# What Dagster refuses inside a partition key (dagster/_core/definitions/partitions/utils/base.py).
+_NOT_IN_KEYS = ("...", "\a", "\b", "\f", "\n", "\r", "\t", "\v", "\0")
+
+
+def inbox_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in SUFFIXES)
+
+
+def shown_name(path: Path) -> str:
+    """The file's name as text; the bytes of a name that is not UTF-8 show as \ufffd."""
+    return os.fsencode(path.name).decode("utf-8", errors="replace")
+
+
+def batch_key(path: Path) -> str:
+    """The file's partition key: its name as people see it in the UI, with what a key cannot hold as `_`."""
+    key = shown_name(path)
+    for bad in _NOT_IN_KEYS:
+        key = key.replace(bad, "_")
+    return key
+
+
+def add_batches(instance: dg.DagsterInstance, folder: Path) -> list[str]:
+    """Register the partition of every file in `folder`; the keys, in the order the instance lists them."""
+    keys = {batch_key(path) for path in inbox_files(folder)}
+    known = instance.get_dynamic_partitions(INBOX_BATCHES.name)
+    instance.add_dynamic_partitions(INBOX_BATCHES.name, sorted(keys - set(known)))
+    return [key for key in instance.get_dynamic_partitions(INBOX_BATCHES.name) if key in keys]
+
+
+def range_tags(keys: list[str]) -> dict[str, str]:
+    """Tags that make one run cover the batches from keys[0] to keys[-1] (the instance's order)."""
+    return {"dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]}
+
+
+def main() -> int:
+    """`make ingest`: register every file in inbox/ as a batch, then `dg launch --job ingest` over them all."""
+    folder = Path(default_data_dir()) / INBOX
+    keys = add_batches(dg.DagsterInstance.get(), folder) if folder.is_dir() else []
+    if not keys:
+        print(f"nothing to ingest: no .csv or .jsonl file in {folder}")
+        return 0
+    print(f"ingesting {len(keys)} batch(es) from {folder}: {', '.join(keys)}")
+    dg_cli = Path(sys.executable).with_name("dg")
+    return subprocess.call([str(dg_cli), "launch", "--job", "ingest", "--partition-range", f"{keys[0]}...{keys[-1]}"])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
