@@ -19,8 +19,9 @@ from ca_assets.defs.comparisons.assets import comparisons
 from ca_assets.defs.quality import assets as quality
 from ca_assets.defs.releases import assets as releases
 from ca_assets.defs.turns.views import view_assets
-from ca_assets.lib.batches import INBOX, INBOX_BATCHES, add_batches, range_tags
+from ca_assets.lib.batches import INBOX, INBOX_BATCHES, add_batches
 from ca_assets.lib.duckdb import DuckDB
+from ca_assets.lib.partitions import range_tags
 from ca_assets.lib.quality import QualityRules
 from ca_assets.lib.release import ReleaseSettings
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from ca_assets.lib.partitions import range_arg
 from ca_assets.lib.paths import default_data_dir
 
 INBOX = "inbox"
@@ -43,11 +44,6 @@ def add_batches(instance: dg.DagsterInstance, folder: Path) -> list[str]:
     return [key for key in instance.get_dynamic_partitions(INBOX_BATCHES.name) if key in keys]
 
 
-def range_tags(keys: list[str]) -> dict[str, str]:
-    """Tags that make one run cover the batches from keys[0] to keys[-1] (the instance's order)."""
-    return {"dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]}
-
-
 def main() -> int:
     """`make ingest`: register every file in inbox/ as a batch, then `dg launch --job ingest` over them all."""
     folder = Path(default_data_dir()) / INBOX
@@ -57,7 +53,7 @@ def main() -> int:
         return 0
     print(f"ingesting {len(keys)} batch(es) from {folder}: {', '.join(keys)}")
     dg_cli = Path(sys.executable).with_name("dg")
-    return subprocess.call([str(dg_cli), "launch", "--job", "ingest", "--partition-range", f"{keys[0]}...{keys[-1]}"])
+    return subprocess.call([str(dg_cli), "launch", "--job", "ingest", "--partition-range", range_arg(keys)])
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@ from functools import cache
 
 import dagster as dg
 
+from ca_assets.lib.partitions import range_arg, range_tags
+
 LANGS = ("en", "fr", "it", "pt", "hi")
 # Prompts and first-turn candidates are partitioned by language: one language can be regenerated (or
 # backfilled from the UI) without touching the others' rows.
@@ -34,5 +36,5 @@ def identifiable_lang(text: str) -> str | None:
 
 # Every language in one run: `dg launch --partition-range` (make demo), and the run tags that do the same for an
 # in-process run (dg.materialize).
-ALL_LANGS_RANGE = f"{LANGS[0]}...{LANGS[-1]}"
-ALL_LANGS_TAGS = {"dagster/asset_partition_range_start": LANGS[0], "dagster/asset_partition_range_end": LANGS[-1]}
+ALL_LANGS_RANGE = range_arg(LANGS)
+ALL_LANGS_TAGS = range_tags(LANGS)

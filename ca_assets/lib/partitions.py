@@ -1,0 +1,14 @@
+"""How a run covers a range of partitions (languages, inbox batches) in one go: what every asset's single-run
+backfill policy allows."""
+
+from collections.abc import Sequence
+
+
+def range_arg(keys: Sequence[str]) -> str:
+    """`dg launch --partition-range` for keys[0] to keys[-1], in the partitions' own order."""
+    return f"{keys[0]}...{keys[-1]}"
+
+
+def range_tags(keys: Sequence[str]) -> dict[str, str]:
+    """The same for an in-process run (dg.materialize) or a launched one: the run's tags."""
+    return {"dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]}
