@@ -55,15 +55,15 @@ class Timed(NamedTuple):
     seconds: dict[str, float]  # per step key, as Dagster measured it
 
 
-def materialize_path(duckdb: DuckDB, instance: dg.DagsterInstance) -> Timed:
+def materialize_path(duckdb: DuckDB, instance: dg.DagsterInstance, release: ReleaseSettings | None = None) -> Timed:
     """Materialize the whole path in-process (one step after another) for the inbox batches that landed since
-    the last call, and time it."""
+    the last call, and time it. `release`: the release resource (default: the project's defaults)."""
     before = set(instance.get_dynamic_partitions(INBOX_BATCHES.name))
     new = [key for key in add_batches(instance, duckdb.subdir(INBOX)) if key not in before]
     started = time.perf_counter()
     result = dg.materialize(
         path_assets(),
-        resources={"duckdb": duckdb, "embedder": None, "judge_generator": None, "release": ReleaseSettings(),
+        resources={"duckdb": duckdb, "embedder": None, "judge_generator": None, "release": release or ReleaseSettings(),
                    "quality_rules": QualityRules(check_language=False)},  # fmt: skip
         run_config={"ops": {"main__annotators": {"config": {"per_country": 1}}}},
         instance=instance,

@@ -2,7 +2,7 @@
 files → CA CSV → card) on a synthetic file of the public Community Alignment release's size, then the same
 assets again after a 1% batch of new conversations lands in inbox/ (the incremental refresh).
 
-    .venv/bin/python bench/scale.py [--conversations 90000] [--batch-share 0.01] [--keep] [--profile out.pstats]
+    .venv/bin/python bench/scale.py [--conversations 90000] [--batch-share 0.01] [--jsonl] [--keep] [--profile out.pstats]
 
 The file is the test fixture's generator (lib/ca_fixture.py, seed 1, 1% quirks): 2.6 turns per conversation,
 so 90,000 conversations ≈ 234k best-of-4 choices (each becomes 3 pairwise comparison rows). It is written by a
@@ -34,6 +34,7 @@ from _steps import STAGES, hardware, materialize_path, phase_peak_mb, reset_peak
 
 from ca_assets.lib.ca_fixture import Manifest
 from ca_assets.lib.duckdb import DuckDB
+from ca_assets.lib.release import ReleaseSettings
 
 TARGET_SECONDS, TARGET_MB, TARGET_REFRESH_SHARE = 60, 2048, 0.10
 COUNTS = """
@@ -93,6 +94,7 @@ def main() -> None:
     parser.add_argument("--batch-share", type=float, default=0.01, help="the new batch, as a share of --conversations")
     parser.add_argument("--keep", action="store_true", help="keep the scratch data directory")
     parser.add_argument("--profile", metavar="FILE", help="run the full path under cProfile, stats to FILE")
+    parser.add_argument("--jsonl", action="store_true", help="also write every release file as JSONL (off by default)")
     args = parser.parse_args()
     duckdb = DuckDB(data_dir=tempfile.mkdtemp(prefix="bench_scale_"))
     instance = dg.DagsterInstance.ephemeral()  # holds the inbox batches between the runs
@@ -102,7 +104,8 @@ def main() -> None:
     profiler = cProfile.Profile() if args.profile else None
     if profiler:
         profiler.enable()
-    full = materialize_path(duckdb, instance)
+    release = ReleaseSettings(jsonl=args.jsonl)
+    full = materialize_path(duckdb, instance, release)
     if profiler:
         profiler.disable()
         profiler.dump_stats(args.profile)
@@ -112,7 +115,7 @@ def main() -> None:
     batch_size = max(1, round(args.conversations * args.batch_share))
     batch = write_file(duckdb, "ca_batch.csv", batch_size, seed=2).manifest
     reset_peak()
-    refresh = materialize_path(duckdb, instance)
+    refresh = materialize_path(duckdb, instance, release)
     refresh_peak = phase_peak_mb()
     refresh_counts = counts(duckdb)
 

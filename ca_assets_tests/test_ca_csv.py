@@ -1,9 +1,11 @@
 """The Community Alignment CSV reader on fixture files: well-formed files read back exactly, with source lines;
 structurally broken files are refused whole with the reason and the line."""
 
+import duckdb
+import pandas as pd
 import pytest
 
-from ca_assets.lib.ca_csv import COLUMNS, REQUIRED_COLUMNS, SOURCE_LINE, FileRejected, read_ca_csv, write_ca_csv
+from ca_assets.lib.ca_csv import COLUMNS, REQUIRED_COLUMNS, SOURCE_LINE, FileRejected, copy_ca_csv, read_ca_csv, write_ca_csv
 from ca_assets.lib.ca_fixture import make_conversations, write_fixture
 
 
@@ -36,6 +38,32 @@ def test_pregenerated_prompts_repeat_with_the_same_four_answers():
             answers.setdefault(row["first_turn_prompt"], set()).add(four)
     assert any(len(rows_) for rows_ in answers.values())
     assert all(len(sets) == 1 for sets in answers.values())
+
+
+def test_duckdb_writer_reads_back_cell_for_cell(tmp_path):
+    # The release writes its CSV with DuckDB (copy_ca_csv): the strict reader must get every cell back, with the
+    # line each record starts on, whatever the cells hold. (The csv module, with "\n" as line terminator, does
+    # not quote a lone "\r", and its reader then splits the record: write_ca_csv is only for test fixtures.)
+    rows, _ = make_conversations(40, seed=5, quirk_rate=0)
+    tricky = ['a "quoted" word, and a comma', "two\nlines", "carriage\rreturn", "crlf\r\nend", "", "EMPTY STRING",
+              "नमस्ते, दुनिया", " padded ", "NULL", "'single'"]  # fmt: skip
+    for row, cell in zip(rows, tricky, strict=False):
+        row["first_turn_feedback"] = cell
+    frame = pd.DataFrame([{column: row.get(column) for column in COLUMNS} for row in rows])
+    frame.loc[len(rows) - 1, "second_turn_feedback"] = None
+    with duckdb.connect() as con:
+        con.register("conversations", frame)
+        written = copy_ca_csv(con, "select * from conversations", tmp_path / "duckdb.csv")
+        with pytest.raises(ValueError, match="layout"):
+            copy_ca_csv(con, "select conversation_id from conversations", tmp_path / "wrong.csv")
+    assert written == len(rows)
+    read = read_ca_csv(tmp_path / "duckdb.csv")
+    pd.testing.assert_frame_equal(read[list(COLUMNS)], frame.fillna(""))  # a missing cell reads back empty
+    assert list(read["first_turn_feedback"].iloc[: len(tricky)]) == tricky
+    def lines(row) -> int:  # a record's lines: 1 + its line breaks (\n, \r or \r\n)
+        return 1 + sum(cell.count("\n") + cell.count("\r") - cell.count("\r\n") for cell in row if cell)
+
+    assert list(read[SOURCE_LINE]) == [2 + sum(map(lines, frame.to_numpy()[:i])) for i in range(len(frame))]
 
 
 def test_multiline_cells_keep_their_starting_line(tmp_path):

@@ -251,6 +251,23 @@ def test_licences_travel_with_every_file(released):
     assert "license_name: Apache-2.0 / CC-BY-4.0" in card and "| pii " in card
 
 
+def test_jsonl_files_are_written_on_request_and_removed_when_turned_off(released):
+    duckdb, _, _, _ = released
+    folder = _folder(duckdb)
+    assert not list(folder.glob("*.jsonl"))  # Parquet only by default
+    files = [*releases.release_files, releases.dataset_card_file]
+    result = _materialize(duckdb, ReleaseSettings(jsonl=True), files)
+    assert result.success and all(e.passed for e in result.get_asset_check_evaluations())
+    for name in releases.FILES:
+        lines = (folder / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+        assert [json.loads(line) for line in lines] == pq.read_table(folder / f"{name}.parquet").to_pylist(), name
+    assert "\\u09" not in (folder / "comparisons.jsonl").read_text(encoding="utf-8")  # Hindi written as is
+    assert "and `comparisons.jsonl`" in (folder / "README.md").read_text(encoding="utf-8")
+    result = _materialize(duckdb, ReleaseSettings(), files)
+    assert result.success and not list(folder.glob("*.jsonl"))
+    assert "comparisons.jsonl" not in (folder / "README.md").read_text(encoding="utf-8")
+
+
 def test_analyst_views_agree_with_the_tables(released):
     duckdb, _, _, _ = released
     with duckdb.connect(read_only=True) as con:

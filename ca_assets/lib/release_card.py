@@ -49,7 +49,11 @@ def dataset_card(con: duckdb.DuckDBPyConnection, release: ReleaseSettings, files
     left_out = excluded.to_markdown(index=False) if len(excluded) else "Nothing was left out."
     file_list = "\n".join(
         f"- `{_data_file(name)}`"
-        + (": the public Community Alignment CSV layout, for tools written for it" if name == CA_CSV else f" and `{name}.jsonl`")
+        + (
+            ": the public Community Alignment CSV layout, for tools written for it"
+            if name == CA_CSV
+            else (f" and `{name}.jsonl`" if release.jsonl else "")
+        )
         for name in files
     )
     return f"""---

@@ -3,18 +3,19 @@
 -- country ('unknown' when a file does not say), with the votes each answer got. An answer is named by its text
 -- (`answer_key`), since one item's rows may show the answers in different orders; position and candidate_id
 -- are those of the item's first set, for joining back.
-with annotations as (
-    select distinct
+with annotations as (  -- one row per kept annotation (each has three comparison rows): its chosen text hashed once
+    select
         annotation_id,
-        item_id,
-        set_id,
-        prompt_id,
-        turn,
-        lang,
-        sampler,
-        coalesce(country, 'unknown') as country,
-        sha256(chosen_text)[:16] as answer_key
+        any_value(item_id) as item_id,
+        any_value(set_id) as set_id,
+        any_value(prompt_id) as prompt_id,
+        any_value(turn) as turn,
+        any_value(lang) as lang,
+        any_value(sampler) as sampler,
+        coalesce(any_value(country), 'unknown') as country,
+        sha256(any_value(chosen_text))[:16] as answer_key
     from comparisons
+    group by annotation_id
 ),
 
 items as (

@@ -2,7 +2,7 @@
 scan, the optional exclusion of annotator-written prompts) and with licence fields on every row.
 
 Each file is an asset: TRL conversational preferences, the rich comparisons, annotators, candidate sets and
-aggregates as Parquet and JSONL, the public Community Alignment CSV layout, and a dataset card (README.md with
+aggregates as Parquet (and JSONL on request), the public Community Alignment CSV layout, and a dataset card (README.md with
 the `configs` Hugging Face `datasets` reads, so `load_dataset("<data>/releases", "trl_preferences")` works).
 """
 
@@ -13,7 +13,7 @@ import duckdb as duckdb_module
 import pandas as pd
 import pyarrow.parquet as pq
 
-from ca_assets.lib.ca_csv import read_ca_csv, split_rows, write_ca_csv
+from ca_assets.lib.ca_csv import copy_ca_csv, read_ca_csv, split_rows
 from ca_assets.lib.checks import DUCKDB_POOL, audit_check, schema_check, table_key, validate_frame
 from ca_assets.lib.duckdb import DuckDB
 from ca_assets.lib.paths import written_beside
@@ -114,20 +114,25 @@ def build_release_file(name: str, description: str) -> dg.AssetsDefinition:
         group_name=GROUP,
         kinds={"parquet", "json"},
         pool=DUCKDB_POOL,
-        description=f"Grain: {description}. Files: <data>/releases/{name}.parquet and {name}.jsonl.",
+        description=f"Grain: {description}. Files: <data>/releases/{name}.parquet (and {name}.jsonl with the "
+        "release resource's `jsonl`).",
     )
-    def release_file(duckdb: DuckDB, release: ReleaseSettings) -> dg.MaterializeResult:
-        with duckdb.connect(read_only=True) as con:
-            table = con.sql(load_sql("releases", name)).to_arrow_table()
+    def release_file(context: dg.AssetExecutionContext, duckdb: DuckDB, release: ReleaseSettings) -> dg.MaterializeResult:
         folder = release_dir(duckdb)
-        parquet = write_parquet(table, folder / f"{name}.parquet", release.licenses())
-        jsonl = write_jsonl(table, folder / f"{name}.jsonl")
+        parquet, jsonl = folder / f"{name}.parquet", folder / f"{name}.jsonl"
+        with duckdb.connect(read_only=True) as con:
+            schema = write_parquet(con, load_sql("releases", name), parquet, release.licenses())
+        if release.jsonl:
+            write_jsonl(parquet, jsonl)
+        elif jsonl.exists():  # an earlier release's: it would no longer match the Parquet file beside it
+            jsonl.unlink()
+            context.log.info(f"removed {jsonl.name}: the release resource's `jsonl` is off")
         return dg.MaterializeResult(
             metadata={
-                "dagster/row_count": table.num_rows,
+                "dagster/row_count": pq.ParquetFile(parquet).metadata.num_rows,
                 "parquet": dg.MetadataValue.path(str(parquet)),
-                "jsonl": dg.MetadataValue.path(str(jsonl)),
-                "columns": dg.MetadataValue.json(table.column_names),
+                **({"jsonl": dg.MetadataValue.path(str(jsonl))} if release.jsonl else {}),
+                "columns": dg.MetadataValue.json(schema.names),
             }
         )
 
@@ -139,15 +144,18 @@ def build_release_check(name: str, model) -> dg.AssetChecksDefinition:
         asset=release_key(name),
         name="matches_schema",
         blocking=True,
-        description=f"{name}.parquet reads back and its rows satisfy {model.__name__}; the JSONL has as many lines.",
+        description=f"{name}.parquet reads back and its rows satisfy {model.__name__}; {name}.jsonl, when written, "
+        "has as many lines.",
     )
     def release_check(duckdb: DuckDB) -> dg.AssetCheckResult:
         folder = release_dir(duckdb)
         frame = pq.read_table(folder / f"{name}.parquet").to_pandas()
-        with (folder / f"{name}.jsonl").open(encoding="utf-8") as lines:
-            jsonl_rows = sum(1 for _ in lines)
-        if jsonl_rows != len(frame):
-            return dg.AssetCheckResult(passed=False, metadata={"parquet_rows": len(frame), "jsonl_rows": jsonl_rows})
+        jsonl = folder / f"{name}.jsonl"
+        if jsonl.exists():
+            with jsonl.open(encoding="utf-8") as lines:
+                jsonl_rows = sum(1 for _ in lines)
+            if jsonl_rows != len(frame):
+                return dg.AssetCheckResult(passed=False, metadata={"parquet_rows": len(frame), "jsonl_rows": jsonl_rows})
         return validate_frame(frame, model)
 
     return release_check
@@ -168,16 +176,15 @@ def community_alignment(duckdb: DuckDB) -> dg.MaterializeResult:
     """Grain: one released conversation in the public Community Alignment CSV layout (per turn: prompt, responses
     a–d, preferred response, feedback), so tools written for the public dataset read a release. File:
     <data>/releases/community_alignment.csv. Conversations with a turn kept out by quality control are left out."""
-    with duckdb.connect(read_only=True) as con:
-        rows = con.sql(load_sql("releases", CA_CSV)).to_arrow_table().to_pylist()
-        released = con.sql(load_sql("queries", "released_conversations")).fetchall()[0][0]
     path = release_dir(duckdb) / f"{CA_CSV}.csv"
-    with written_beside(path) as tmp:
-        write_ca_csv(tmp, rows)
+    with duckdb.connect(read_only=True) as con, written_beside(path) as tmp:
+        con.execute("set enable_progress_bar = false")  # no bar in the run's logs
+        rows = copy_ca_csv(con, load_sql("releases", CA_CSV), tmp)
+        released = con.sql(load_sql("queries", "released_conversations")).fetchall()[0][0]
     return dg.MaterializeResult(
         metadata={
-            "dagster/row_count": len(rows),
-            "conversations_with_a_missing_turn": released - len(rows),
+            "dagster/row_count": rows,
+            "conversations_with_a_missing_turn": released - rows,
             "path": dg.MetadataValue.path(str(path)),
         }
     )
