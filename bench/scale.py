@@ -2,7 +2,8 @@
 files → CA CSV → card) on a synthetic file of the public Community Alignment release's size, then the same
 assets again after a 1% batch of new conversations lands in inbox/ (the incremental refresh).
 
-    .venv/bin/python bench/scale.py [--conversations 90000] [--batch-share 0.01] [--jsonl] [--keep] [--profile out.pstats]
+    .venv/bin/python bench/scale.py [--conversations 90000] [--batch-share 0.01] [--jsonl] [--memory-limit 1GB] [--keep]
+        [--profile out.pstats]
 
 The file is the test fixture's generator (lib/ca_fixture.py, seed 1, 1% quirks): 2.6 turns per conversation,
 so 90,000 conversations ≈ 234k best-of-4 choices (each becomes 3 pairwise comparison rows). It is written by a
@@ -95,8 +96,9 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the scratch data directory")
     parser.add_argument("--profile", metavar="FILE", help="run the full path under cProfile, stats to FILE")
     parser.add_argument("--jsonl", action="store_true", help="also write every release file as JSONL (off by default)")
+    parser.add_argument("--memory-limit", help="the DuckDB resource's memory_limit, e.g. 1GB (default: DuckDB's own)")
     args = parser.parse_args()
-    duckdb = DuckDB(data_dir=tempfile.mkdtemp(prefix="bench_scale_"))
+    duckdb = DuckDB(data_dir=tempfile.mkdtemp(prefix="bench_scale_"), memory_limit=args.memory_limit)
     instance = dg.DagsterInstance.ephemeral()  # holds the inbox batches between the runs
 
     manifest, written, writer_peak = write_file(duckdb, "ca.csv", args.conversations, seed=1)
@@ -141,7 +143,8 @@ def main() -> None:
     whole["ratio"] = whole["incremental s"] / whole["full s"]
     by_stage = pd.concat([by_stage, whole], ignore_index=True)
 
-    print(f"\nmachine: {hardware()}")
+    print(f"\nmachine: {hardware()}; DuckDB memory_limit: {args.memory_limit or 'default (80% of RAM)'}"
+          f"{'; JSONL release files' if args.jsonl else ''}")
     print(
         f"file: {manifest.conversations:,} conversations ({manifest.rows:,} rows with duplicated submissions), "
         f"{manifest.turns:,} best-of-4 choices ({manifest.turns / manifest.conversations:.2f} per conversation), "

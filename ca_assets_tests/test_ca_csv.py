@@ -1,6 +1,9 @@
 """The Community Alignment CSV reader on fixture files: well-formed files read back exactly, with source lines;
 structurally broken files are refused whole with the reason and the line."""
 
+import io
+import random
+
 import duckdb
 import pandas as pd
 import pytest
@@ -38,6 +41,19 @@ def test_pregenerated_prompts_repeat_with_the_same_four_answers():
             answers.setdefault(row["first_turn_prompt"], set()).add(four)
     assert any(len(rows_) for rows_ in answers.values())
     assert all(len(sets) == 1 for sets in answers.values())
+
+
+def test_lines_split_as_stringio_does():
+    # The reader splits the text itself (StringIO would copy it at four bytes a character): the lines and their
+    # ends must be what csv.reader got from io.StringIO(text, newline=""), the form feeds, \u2028 and \x85 that
+    # str.splitlines would also split on included.
+    from ca_assets.lib.ca_csv import _lines
+
+    rng = random.Random(3)
+    alphabet = ["a", "é", "न", ",", '"', "\n", "\r", "\r\n", "\f", "\v", "\x1c", "\x85", "\u2028"]
+    texts = ["", "a", "a\r\nb", "\r\r\n", "x\n"] + ["".join(rng.choices(alphabet, k=rng.randint(0, 15))) for _ in range(3000)]
+    for text in texts:
+        assert list(_lines(text)) == list(io.StringIO(text, newline="")), repr(text)
 
 
 def test_duckdb_writer_reads_back_cell_for_cell(tmp_path):

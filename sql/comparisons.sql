@@ -7,13 +7,12 @@
 -- `is_pregenerated_first_prompt` is false when the annotator wrote the opening prompt (human files say so;
 -- simulated and task conversations open with the prompt bank's).
 create or replace table comparisons as
-with items as (
+with items as (  -- a set's texts gathered first: grouping by the set's messages as well cost seconds at scale
     select
-        c.set_id,
-        sha256(to_json(s.messages) || chr(31) || array_to_string(list_sort(list(c.text)), chr(31)))[:16] as item_id
-    from candidates as c
-    inner join candidate_sets as s using (set_id)
-    group by c.set_id, s.messages
+        s.set_id,
+        sha256(to_json(s.messages) || chr(31) || array_to_string(t.texts, chr(31)))[:16] as item_id
+    from candidate_sets as s
+    inner join (select set_id, list_sort(list(text)) as texts from candidates group by set_id) as t using (set_id)
 ),
 
 opened_by as (

@@ -25,6 +25,11 @@ class DuckDB(dg.ConfigurableResource):
     """
 
     data_dir: str = Field(default_factory=default_data_dir, description="Data directory (env CA_DATA_DIR).")
+    memory_limit: str | None = Field(
+        default=None,
+        description="Cap on DuckDB's memory per connection, e.g. '1GB' (DuckDB's default: 80% of RAM). Beyond it "
+        "joins and sorts spill to <data_dir>/ca.duckdb.tmp: slower, but a CA-size release fits a small machine.",
+    )
 
     @property
     def root(self) -> Path:
@@ -43,7 +48,8 @@ class DuckDB(dg.ConfigurableResource):
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         self.root.mkdir(parents=True, exist_ok=True)
-        con = _connect_waiting_for_lock(self.database_path, read_only)
+        config = {"memory_limit": self.memory_limit} if self.memory_limit else {}
+        con = _connect_waiting_for_lock(self.database_path, read_only, config)
         try:
             yield con
         finally:
@@ -56,12 +62,12 @@ def use_schema(con: duckdb.DuckDBPyConnection, schema: str) -> None:
     con.execute("set search_path = $path", {"path": f"{schema},main"})
 
 
-def _connect_waiting_for_lock(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+def _connect_waiting_for_lock(path: Path, read_only: bool, config: dict[str, str]) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + LOCK_WAIT_SECONDS
     delay = 0.2
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return duckdb.connect(str(path), read_only=read_only, config=config)
         except duckdb.IOException as error:
             if "lock" not in str(error).lower() or time.monotonic() > deadline:
                 raise

@@ -70,12 +70,7 @@ def _load(path: Path, sha: str, known_tasks: pd.DataFrame, earlier_results: pd.D
             kept, quarantine = _split_results(scratch, rows, known_tasks, earlier_results)
         else:
             kept, quarantine = split_rows(scratch, rows)
-    raw = rows.set_index(SOURCE_LINE)
-    quarantine = quarantine.assign(
-        file_sha=sha,
-        file_name=path.name,
-        raw_row=[json.dumps(raw.loc[line].dropna().to_dict(), ensure_ascii=False) for line in quarantine["source_line"]],
-    )
+    quarantine = quarantine.assign(file_sha=sha, file_name=path.name, raw_row=_raw_rows(rows, quarantine["source_line"]))
     summary = {
         "file_sha": sha,
         "file_name": path.name,
@@ -89,6 +84,20 @@ def _load(path: Path, sha: str, known_tasks: pd.DataFrame, earlier_results: pd.D
     if task_file:
         return Loaded(summary, None, None, kept, quarantine)
     return Loaded(summary, rows.assign(file_sha=sha), kept, None, quarantine)
+
+
+def _raw_rows(rows: pd.DataFrame, lines: pd.Series) -> list[str]:
+    """The quarantined lines' rows as JSON objects of their non-empty cells, as the file had them."""
+    raw = rows[rows[SOURCE_LINE].isin(set(lines))].set_index(SOURCE_LINE)
+    by_line = {
+        line: json.dumps({column: value for column, value in record.items() if not _missing(value)}, ensure_ascii=False)
+        for line, record in zip(raw.index, raw.to_dict("records"), strict=True)
+    }
+    return [by_line[line] for line in lines]
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value)  # None or NaN (a cell a row lacks)
 
 
 def _split_results(
