@@ -27,12 +27,11 @@ import pandas as pd
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from ca_assets.lib.generation import ChatRequest, Generator, ResponseCache, json_object_format  # noqa: E402
-from ca_assets.lib.local_server import SERVED_MODEL, llama_cpp_server, vllm_server  # noqa: E402
-from ca_assets.lib.paths import PROJECT_ROOT  # noqa: E402
-from ca_assets.lib.prompt_bank import read_bank  # noqa: E402
-from ca_assets.lib.samplers import SamplingSettings  # noqa: E402
-from ca_assets.lib.sampling_run import SetJob, sample_many  # noqa: E402
+from ca_assets.lib.generation import ChatRequest, Generator, ResponseCache, json_object_format
+from ca_assets.lib.local_server import SERVED_MODEL, llama_cpp_server, vllm_server
+from ca_assets.lib.prompt_bank import read_bank
+from ca_assets.lib.samplers import SamplingSettings
+from ca_assets.lib.sampling_run import SetJob, sample_many
 
 BENCH_SAMPLERS = ("nc", "iid")  # multi_model needs a second model, which nothing here ships
 
@@ -59,7 +58,7 @@ def run_pipeline(generator: Generator, work: list[SetJob], settings: SamplingSet
         outcomes = sample_many(generator, ResponseCache(Path(folder)), work, settings, log=lambda message: None)
         seconds = time.perf_counter() - started
     per_sampler = {}
-    for job, outcome in zip(work, outcomes):
+    for job, outcome in zip(work, outcomes, strict=True):
         sampler = job.sampler
         entry = per_sampler.setdefault(sampler, {"sets": 0, "tokens": 0, "seconds": 0.0})
         entry["sets"] += 1
@@ -167,7 +166,8 @@ def main() -> None:
         "backend against vLLM's server); the vllm ones need the .venv-vllm environment",
     )
     parser.add_argument("--in-flight", type=int, default=8, help="requests in flight for vllm and the servers")
-    parser.add_argument("--vllm-model", type=Path, default=Path(os.environ.get("CA_VLLM_MODEL", PROJECT_ROOT / ".venv-vllm/models/smollm2-135m")))
+    default_model = Path(__file__).resolve().parents[1] / ".venv-vllm" / "models" / "smollm2-135m"
+    parser.add_argument("--vllm-model", type=Path, default=Path(os.environ.get("CA_VLLM_MODEL", default_model)))
     args = parser.parse_args()
     settings = SamplingSettings(max_words=15, max_tokens=args.max_tokens)
     work = jobs(args.prompts_per_language)

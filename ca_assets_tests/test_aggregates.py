@@ -10,9 +10,9 @@ def _votes(item: str, by_cohort: dict[str, list[int]]) -> pd.DataFrame:
     rows = []
     for cohort, votes in by_cohort.items():
         for position, count in zip("abcd", votes, strict=True):
-            rows.append(dict(item_id=item, set_id="s" + item, prompt_id="p", turn=1, lang="en", sampler="nc", cohort=cohort,
-                             annotations=sum(votes), answer_key=position, candidate_id=item + position, position=position,
-                             votes=count))  # fmt: skip
+            rows.append({"item_id": item, "set_id": "s" + item, "prompt_id": "p", "turn": 1, "lang": "en", "sampler": "nc",
+                         "cohort": cohort, "annotations": sum(votes), "answer_key": position, "candidate_id": item + position,
+                         "position": position, "votes": count})  # fmt: skip
     return pd.DataFrame(rows)
 
 

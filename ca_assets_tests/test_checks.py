@@ -38,7 +38,7 @@ def test_generation_reconciles_finds_requests_with_no_or_two_outcomes_and_unrequ
         duckdb, "generation_reconciles", generation_requests=requested, candidate_sets=kept, generation_quarantine=quarantined
     )
     # p3/iid and all of p4 were never accounted for; p3/nc was both kept and quarantined; p9 was never asked.
-    assert sorted(zip(offending.request_id, offending.outcomes)) == [
+    assert sorted(zip(offending.request_id, offending.outcomes, strict=True)) == [
         ("p3/iid", 0), ("p3/nc", 2), ("p4/iid", 0), ("p4/nc", 0), ("p9/nc", 1)
     ]
 

@@ -31,7 +31,7 @@ def _repository():
 def test_every_table_is_an_asset_with_a_docstring_group_and_blocking_schema_check():
     repo = _repository()
     graph = repo.asset_graph
-    keys = {key for key in graph.get_all_asset_keys()}
+    keys = set(graph.get_all_asset_keys())
     assert {dg_key.path[-1] for dg_key in keys if dg_key.path[0] == "main"} == EXPECTED_TABLES
     for turn in (1, 2, 3, 4):
         tables = {key.path[-1] for key in keys if key.path[0] == f"turn_{turn}"}

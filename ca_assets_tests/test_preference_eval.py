@@ -149,5 +149,5 @@ def test_split_holds_out_prompts_of_every_language():
     langs = prompts.str[:2]
     held = split_by_prompt(prompts, 0.3, seed=0, strata=langs)
     per_lang = prompts[held].drop_duplicates().str[:2].value_counts()
-    assert per_lang.to_dict() == {lang: 1 for lang in ("en", "fr", "it", "pt", "hi")}  # round(0.3 x 4) = 1 each
+    assert per_lang.to_dict() == dict.fromkeys(("en", "fr", "it", "pt", "hi"), 1)  # round(0.3 x 4) = 1 each
     assert held.groupby(prompts).nunique().eq(1).all()  # a prompt is never split

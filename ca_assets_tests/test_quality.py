@@ -52,8 +52,9 @@ def test_simulated_careless_annotators_are_caught_and_readers_are_not():
         seconds = [seconds_to_choose(rng, person["annotator_id"], 100, careless=person["careless"]) for _ in picks]
         gold = [answer_gold(rng, POSITIONS[i % 4], POSITIONS, person["careless"]) == POSITIONS[i % 4] for i in range(3)]
         chosen = np.bincount(picks, minlength=4)
-        rows.append({"annotator_id": person["annotator_id"], "annotations": 12, **{f"chosen_{p}": int(n) for p, n in zip(POSITIONS, chosen)},
-                     "gold_answered": 3, "gold_correct": sum(gold), "timed": 12,
+        counts = {f"chosen_{p}": int(n) for p, n in zip(POSITIONS, chosen, strict=True)}
+        rows.append({"annotator_id": person["annotator_id"], "annotations": 12, **counts, "gold_answered": 3,
+                     "gold_correct": sum(gold), "timed": 12,
                      "too_fast": sum(100 / s > RULES.max_words_per_second for s in seconds), "careless": person["careless"]})
     scored = score_annotators(pd.DataFrame(rows), RULES)
     careless, readers = scored[scored["careless"]], scored[~scored["careless"]]

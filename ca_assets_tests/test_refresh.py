@@ -23,7 +23,7 @@ def _materialized(instance, key):
 
 
 def test_refresh_rebuilds_everything_after_ingest_but_no_generation():
-    keys = {k.to_user_string() for k in defs().get_job_def("refresh").asset_layer.selected_asset_keys}
+    keys = {k.to_user_string() for k in defs().resolve_job_def("refresh").asset_layer.selected_asset_keys}
     assert {"main/annotators", "human/candidate_values", "main/quality_quarantine", "main/comparisons",
             "main/aggregates", "main/preference_eval", "releases/trl_preferences", "snapshot/ca"} <= keys
     assert not {k for k in keys if k.startswith("turn_") or k.endswith(("generation_requests", "/candidates"))}, keys

@@ -22,7 +22,9 @@ def _write(tmp_path, name, text):
 def test_jsonl_and_csv_read_the_same_rows_with_their_lines(tmp_path):
     jsonl = _write(tmp_path, "r.jsonl", '{"task_id": "set-1", "annotator_id": "ann-1", "chosen": "b", "seconds": 31.5}\n\n'
                    '{"task_id": "gold-1", "annotator_id": "ann-1", "chosen": "response_c", "next_message": "Et après ?"}\n')
-    csv = _write(tmp_path, "r.csv", "task_id,annotator_id,chosen,seconds,next_message\nset-1,ann-1,b,31.5,\ngold-1,ann-1,response_c,,Et après ?\n")
+    csv = _write(
+        tmp_path, "r.csv", "task_id,annotator_id,chosen,seconds,next_message\nset-1,ann-1,b,31.5,\ngold-1,ann-1,response_c,,Et après ?\n"
+    )
     a, b = read_task_results(jsonl), read_task_results(csv)
     assert list(a["source_line"]) == [1, 3] and list(b["source_line"]) == [2, 3]
     for frame in (a, b):

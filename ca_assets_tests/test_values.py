@@ -81,7 +81,7 @@ def cross_validated():
 
     def embed(texts: list[str]) -> np.ndarray:
         new = [t for t in dict.fromkeys(texts) if t not in memo]
-        memo.update(zip(new, embedder.embed(new)))
+        memo.update(zip(new, embedder.embed(new), strict=True))
         return np.stack([memo[t] for t in texts])
 
     return accuracy_table(items, cross_validated_labels(embed, items))

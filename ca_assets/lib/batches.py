@@ -1,16 +1,11 @@
 """Inbox batches: each file dropped in the data directory's inbox/ is one partition of the inbox assets
 (dynamic partitions named `inbox_batches`, keyed by the file's name). The inbox sensor adds a file's partition
-and launches its run; `make ingest` (this module's `main`) adds every file's and runs them all in one run."""
+and launches its run; `ca-assets ingest` (make ingest) adds every file's and runs them all in one run."""
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import dagster as dg
-
-from ca_assets.lib.partitions import range_arg
-from ca_assets.lib.paths import default_data_dir
 
 INBOX = "inbox"
 INBOX_BATCHES = dg.DynamicPartitionsDefinition(name="inbox_batches")
@@ -43,18 +38,3 @@ def add_batches(instance: dg.DagsterInstance, folder: Path) -> list[str]:
     instance.add_dynamic_partitions(INBOX_BATCHES.name, sorted(keys - set(known)))
     return [key for key in instance.get_dynamic_partitions(INBOX_BATCHES.name) if key in keys]
 
-
-def main() -> int:
-    """`make ingest`: register every file in inbox/ as a batch, then `dg launch --job ingest` over them all."""
-    folder = Path(default_data_dir()) / INBOX
-    keys = add_batches(dg.DagsterInstance.get(), folder) if folder.is_dir() else []
-    if not keys:
-        print(f"nothing to ingest: no .csv or .jsonl file in {folder}")
-        return 0
-    print(f"ingesting {len(keys)} batch(es) from {folder}: {', '.join(keys)}")
-    dg_cli = Path(sys.executable).with_name("dg")
-    return subprocess.call([str(dg_cli), "launch", "--job", "ingest", "--partition-range", range_arg(keys)])
-
-
-if __name__ == "__main__":
-    sys.exit(main())

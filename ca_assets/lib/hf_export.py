@@ -1,13 +1,12 @@
 """Convert a GGUF chat model into a Hugging Face folder that vLLM can load (vLLM cannot read GGUF).
 
-    python -m ca_assets.lib.hf_export OUT_DIR [--gguf PATH]
+    ca-assets export-vllm-model OUT_DIR [--gguf PATH]
 
 Runs in the vLLM environment (it needs transformers, gguf and accelerate). The weights are dequantised to
 float32: the folder is about 5x the GGUF (the bundled SmolLM2-135M: 98 MB -> ~520 MB). Written to a temporary
 folder and renamed at the end, so an interrupted conversion never leaves a half model behind.
 """
 
-import argparse
 import shutil
 import time
 from pathlib import Path
@@ -35,15 +34,10 @@ def export(gguf: Path, out: Path) -> Path:
     return out
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("out", type=Path)
-    parser.add_argument("--gguf", type=Path, default=None, help="default: the bundled SmolLM2-135M GGUF")
-    args = parser.parse_args()
+
+def export_model(out: Path, gguf: Path | None = None) -> Path:
+    """`ca-assets export-vllm-model`: `export` with the bundled GGUF by default, timed."""
     started = time.perf_counter()
-    out = export(args.gguf or bundled_gguf(), args.out)
+    export(gguf or bundled_gguf(), out)
     print(f"{out} ready ({time.perf_counter() - started:.0f}s)")
-
-
-if __name__ == "__main__":
-    main()
+    return out

@@ -6,13 +6,14 @@ its end, so it keeps its slot and every later run waits on it forever ("Step blo
 Dagster's daemon frees slots only for runs that ended. This finds runs that hold slots and whose process no
 longer exists on this machine, marks them failed, and frees their slots.
 
-    python -m ca_assets.lib.instance      # `make demo` runs it before launching
+    ca-assets free-slots      # `ca-assets demo` (make demo) runs it before launching
 """
 
 import os
 
-from dagster import DagsterEventType, DagsterInstance
-from dagster._core.storage.dagster_run import FINISHED_STATUSES, RunsFilter
+from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus, RunsFilter
+
+FINISHED = {DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE, DagsterRunStatus.CANCELED}
 
 
 def _pid_alive(pid: int) -> bool:
@@ -42,7 +43,7 @@ def release_dead_runs(instance: DagsterInstance) -> list[str]:
     holders = list(storage.get_concurrency_run_ids())
     for record in instance.get_run_records(filters=RunsFilter(run_ids=holders)) if holders else []:
         run = record.dagster_run
-        if run.status not in FINISHED_STATUSES:
+        if run.status not in FINISHED:
             pid = _run_pid(instance, run.run_id)
             if pid is None or _pid_alive(pid):
                 continue
@@ -51,12 +52,3 @@ def release_dead_runs(instance: DagsterInstance) -> list[str]:
         released.append(run.run_id)
     return released
 
-
-def main() -> None:
-    with DagsterInstance.get() as instance:
-        for run_id in release_dead_runs(instance):
-            print(f"released the pool slots of dead run {run_id}")
-
-
-if __name__ == "__main__":
-    main()

@@ -34,7 +34,7 @@ def serve(
     answers, stop it on exit: its whole process group, since servers start workers (vLLM's engine, `make ui`'s
     webserver and daemon) that would outlive their parent."""
     # The log goes to a file: a chatty server (vLLM logs every few seconds) would block on a full pipe.
-    log = tempfile.TemporaryFile()
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below, after the server stops)
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, **popen)
     root = f"http://127.0.0.1:{port}"
     try:

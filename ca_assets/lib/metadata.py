@@ -13,7 +13,7 @@ def table_metadata(con: duckdb.DuckDBPyConnection, table: str, **extra: Any) -> 
     """Metadata for a table just written (`schema.table`): what every materialization in the project reports."""
     relation = con.table(table)
     row_count = relation.count("*").fetchall()[0][0]
-    columns = [dg.TableColumn(name=name, type=str(dtype)) for name, dtype in zip(relation.columns, relation.dtypes)]
+    columns = [dg.TableColumn(name=name, type=str(dtype)) for name, dtype in zip(relation.columns, relation.dtypes, strict=True)]
     preview = relation.limit(PREVIEW_ROWS).df()
     for column in preview.columns:
         preview[column] = preview[column].map(_short)

@@ -3,6 +3,8 @@ backfill policy allows."""
 
 from collections.abc import Sequence
 
+import dagster as dg
+
 
 def range_arg(keys: Sequence[str]) -> str:
     """`dg launch --partition-range` for keys[0] to keys[-1], in the partitions' own order."""
@@ -12,3 +14,8 @@ def range_arg(keys: Sequence[str]) -> str:
 def range_tags(keys: Sequence[str]) -> dict[str, str]:
     """The same for an in-process run (dg.materialize) or a launched one: the run's tags."""
     return {"dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]}
+
+
+# Every asset runs a partition range (or a backfill) in one run: `dg launch --partition-range en...hi` (the demo)
+# refuses a selection in which any asset lacks this policy, partitioned or not.
+SINGLE_RUN = dg.BackfillPolicy.single_run()

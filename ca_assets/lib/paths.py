@@ -1,15 +1,18 @@
-"""Where things live: the project's sql/ and prompts/ folders, and the run-time data directory."""
+"""Where things live: the files the package ships (sql/, prompts/, the demo config, the instance settings) and the
+run-time data directory."""
 
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib.resources import files
 from pathlib import Path
 
-# sql/ and prompts/ sit beside the package (the project is installed editable), so they are
-# resolved from the package location, never from the current working directory.
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-SQL_DIR = PROJECT_ROOT / "sql"
-PROMPTS_DIR = PROJECT_ROOT / "prompts"
+# sql/ and prompts/ sit at the top of the repository (SQL in files, prompts in files); the package reaches them
+# through the symlinks ca_assets/sql and ca_assets/prompts, and a built wheel carries them as plain files. Either
+# way they are read through importlib.resources, never from the working directory, so `pip install .` works.
+PACKAGE = files("ca_assets")
+SQL_DIR = PACKAGE / "sql"
+PROMPTS_DIR = PACKAGE / "prompts"
 
 DATA_DIR_ENV = "CA_DATA_DIR"
 
@@ -19,13 +22,13 @@ def default_data_dir() -> str:
     return str(Path(os.environ.get(DATA_DIR_ENV, "data")).resolve())
 
 
-def project_file(folder: Path, relative: str) -> Path:
-    """A file under sql/ or prompts/, with an error that says where it was looked for."""
-    path = folder / relative
+def project_file(folder, relative: str):
+    """A file under the packaged sql/ or prompts/, with an error that says where it was looked for."""
+    path = folder.joinpath(*relative.split("/"))
     if not path.is_file():
         raise FileNotFoundError(
-            f"{relative!r} not found under {folder}. ca_assets reads sql/ and prompts/ from the project "
-            "folder: install it editable (`pip install -e .`, which `make` does)."
+            f"{relative!r} not found under {folder}: the package's sql/ and prompts/ folders are incomplete "
+            "(a checkout without the ca_assets/sql and ca_assets/prompts symlinks, or a wheel built without them)"
         )
     return path
 

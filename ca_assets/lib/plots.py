@@ -10,12 +10,12 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display: runs in Dagster's worker processes and CI
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
 
-from ca_assets.lib.language import LANGS  # noqa: E402
-from ca_assets.lib.simulation import COUNTRIES  # noqa: E402
-from ca_assets.lib.values import POLES  # noqa: E402
+from ca_assets.lib.language import LANGS
+from ca_assets.lib.simulation import COUNTRIES
+from ca_assets.lib.values import POLES
 
 SAMPLER_COLOURS = {"nc": "#d62728", "iid": "#1f77b4", "multi_model": "#2ca02c"}
 
@@ -55,7 +55,7 @@ def coverage_bars(report: pd.DataFrame) -> bytes:
     samplers = list(report["sampler"].unique())
     figure, axes = plt.subplots(1, len(langs), figsize=(3.0 * len(langs), 3.6), sharey=True, squeeze=False)
     width = 0.8 / max(len(samplers), 1)
-    for axis, lang in zip(axes[0], langs):
+    for axis, lang in zip(axes[0], langs, strict=True):
         for index, sampler in enumerate(samplers):
             row = report[(report["lang"] == lang) & (report["sampler"] == sampler)]
             values = [float(row[f"coverage_{pole}"].iloc[0]) if len(row) else 0.0 for pole in POLES]

@@ -62,7 +62,7 @@ def score_annotators(counts: pd.DataFrame, rules: QualityRules) -> pd.DataFrame:
     fast = ~np.isnan(too_fast_share) & (too_fast_share > 0.5)
     flags = [
         [name for name, hit in (("failed_attention_checks", g), ("straight_lining", s), ("position_bias", b), ("fast", f)) if hit]
-        for g, s, b, f in zip(failed_gold, straight, biased, fast)
+        for g, s, b, f in zip(failed_gold, straight, biased, fast, strict=True)
     ]
     return counts.assign(
         max_position_share=max_share,

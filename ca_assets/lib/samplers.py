@@ -131,7 +131,7 @@ def parse_headers(text: str) -> list[str]:
     if letters != list(POSITIONS[: len(letters)]):
         raise MalformedOutput("headers_out_of_order", "".join(letters))
     ends = [m.start() for m in marks[1:]] + [len(text)]
-    return [text[m.end() : end] for m, end in zip(marks, ends)]
+    return [text[m.end() : end] for m, end in zip(marks, ends, strict=True)]
 
 
 def parse_nc(text: str) -> list[str]:

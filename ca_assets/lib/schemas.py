@@ -494,7 +494,7 @@ class TrlPreferences(pa.DataFrameModel):
     @pa.dataframe_check
     def trl_conversational_shape(cls, frame) -> Series[bool]:
         return pd.Series(
-            [not trl_row_problems(p, c, r) for p, c, r in zip(frame["prompt"], frame["chosen"], frame["rejected"])],
+            [not trl_row_problems(p, c, r) for p, c, r in zip(frame["prompt"], frame["chosen"], frame["rejected"], strict=True)],
             index=frame.index,
         )
 

@@ -58,7 +58,7 @@ def test_sigkill_then_rerun_sends_only_missing_requests(tmp_path, monkeypatch):
 
     # The killed run still holds the `model` pool slot; without this the rerun waits on it forever.
     released = subprocess.run(
-        [sys.executable, "-m", "ca_assets.lib.instance"], env=env, capture_output=True, text=True, timeout=120
+        [str(Path(sys.executable).with_name("ca-assets")), "free-slots"], env=env, capture_output=True, text=True, timeout=120
     )
     assert released.returncode == 0 and "released the pool slots of dead run" in released.stdout, released.stderr
     rerun = _launch(env, config)

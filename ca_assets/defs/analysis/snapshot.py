@@ -15,6 +15,7 @@ import duckdb as duckdb_module
 
 from ca_assets.lib.checks import DUCKDB_POOL, table_key
 from ca_assets.lib.duckdb import DuckDB
+from ca_assets.lib.partitions import SINGLE_RUN
 from ca_assets.lib.sql import load_sql
 
 GROUP = "analysis"
@@ -33,7 +34,7 @@ def snapshot_path(duckdb: DuckDB):
     return duckdb.subdir("snapshot") / "ca.duckdb"
 
 
-@dg.asset(key=SNAPSHOT_KEY, deps=LAST, group_name=GROUP, kinds={"duckdb"}, pool=DUCKDB_POOL)
+@dg.asset(key=SNAPSHOT_KEY, deps=LAST, group_name=GROUP, kinds={"duckdb"}, pool=DUCKDB_POOL, backfill_policy=SINGLE_RUN)
 def snapshot(context: dg.AssetExecutionContext, duckdb: DuckDB) -> dg.MaterializeResult:
     """Grain: one copy of the whole database (every schema but the embedding cache), <data>/snapshot/ca.duckdb,
     for analysts: `.venv/bin/duckdb -readonly data/snapshot/ca.duckdb` works even while a run writes."""

@@ -6,6 +6,7 @@ import dagster as dg
 from ca_assets.lib.checks import DUCKDB_POOL, schema_check, table_key
 from ca_assets.lib.duckdb import DuckDB
 from ca_assets.lib.metadata import table_metadata
+from ca_assets.lib.partitions import SINGLE_RUN
 from ca_assets.lib.schemas import AnnotatorAgreement, ContestedPrompts, CountryWinRates
 from ca_assets.lib.sql import load_sql
 
@@ -32,6 +33,7 @@ VIEWS = {
 
 def build_view(name: str, reads: list[str], grain: str) -> dg.AssetsDefinition:
     @dg.asset(
+        backfill_policy=SINGLE_RUN,
         key=table_key(name),
         deps=[table_key(table) for table in reads],
         group_name=GROUP,

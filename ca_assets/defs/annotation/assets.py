@@ -16,6 +16,7 @@ from ca_assets.lib.checks import DUCKDB_POOL, audit_check, schema_check, table_k
 from ca_assets.lib.duckdb import DuckDB, use_schema
 from ca_assets.lib.generation import Generator, ResponseCache
 from ca_assets.lib.ids import stable_id, stable_seed
+from ca_assets.lib.partitions import SINGLE_RUN
 from ca_assets.lib.persona import persona_choice
 from ca_assets.lib.samplers import POSITIONS, SamplingSettings
 from ca_assets.lib.schemas import Annotations, Annotators, Assignments, UserTurns
@@ -77,6 +78,7 @@ class AnnotationsConfig(dg.Config):
 
 
 @dg.asset(
+    backfill_policy=SINGLE_RUN,
     key=table_key("annotators"),
     deps=[table_key("human_turns"), table_key("task_results")],
     group_name=GROUP,
@@ -98,6 +100,7 @@ def annotators(config: AnnotatorsConfig, duckdb: DuckDB) -> dg.MaterializeResult
 
 
 @dg.asset(
+    backfill_policy=SINGLE_RUN,
     key=table_key("assignments"),
     deps=[table_key("annotators"), table_key("candidate_sets", turn_schema(1))],
     group_name=GROUP,
@@ -141,6 +144,7 @@ def build_user_turns(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetCheck
     schema, previous = turn_schema(turn), turn_schema(turn - 1)
 
     @dg.asset(
+        backfill_policy=SINGLE_RUN,
         key=table_key("user_turns", schema),
         deps=[
             table_key("annotations", previous), table_key("candidates", previous), table_key("candidate_sets", previous),
@@ -225,6 +229,7 @@ def build_annotations(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetChec
     who = table_key("assignments") if turn == 1 else table_key("user_turns", schema)
 
     @dg.asset(
+        backfill_policy=SINGLE_RUN,
         key=table_key("annotations", schema),
         deps=[
             table_key("annotators"), who, table_key("candidate_sets", schema), table_key("candidate_values", schema),

@@ -6,6 +6,7 @@ import dagster as dg
 
 from ca_assets.lib.checks import DUCKDB_POOL, schema_check, table_key
 from ca_assets.lib.duckdb import DuckDB
+from ca_assets.lib.partitions import SINGLE_RUN
 from ca_assets.lib.schemas import Annotations, Candidates, HumanCandidateSets
 from ca_assets.lib.tables import write_table
 from ca_assets.lib.turns import HUMAN
@@ -20,6 +21,7 @@ TABLES = {
 
 
 @dg.multi_asset(
+    backfill_policy=SINGLE_RUN,
     name="human_conversations",
     specs=[
         dg.AssetSpec(table_key(table, HUMAN), deps=[table_key("human_turns")], group_name=HUMAN, kinds={"duckdb"},

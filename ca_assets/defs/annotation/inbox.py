@@ -26,6 +26,7 @@ from ca_assets.lib.ca_csv import COLUMNS, SOURCE_LINE, FileRejected, read_ca_csv
 from ca_assets.lib.checks import DUCKDB_POOL, audit_check, schema_check, table_key
 from ca_assets.lib.duckdb import DuckDB
 from ca_assets.lib.metadata import table_metadata
+from ca_assets.lib.partitions import SINGLE_RUN
 from ca_assets.lib.schemas import AnnotationFiles, AnnotationQuarantine, HumanTurns, TaskResults
 from ca_assets.lib.sql import load_sql
 from ca_assets.lib.task_results import FIELDS, RESULT_PROBLEMS, TASK_RESULTS_FORMAT, is_task_results, read_task_results
@@ -138,7 +139,7 @@ DESCRIPTIONS = {
     ],
     pool=DUCKDB_POOL,
     partitions_def=INBOX_BATCHES,
-    backfill_policy=dg.BackfillPolicy.single_run(),  # several new files: one run, one rebuild downstream
+    backfill_policy=SINGLE_RUN,  # several new files: one run, one rebuild downstream
 )
 def inbox(context: dg.AssetExecutionContext, duckdb: DuckDB):
     """Ingest the run's batches: the Community Alignment CSVs and task-result files in inbox/ with those

@@ -16,9 +16,9 @@ STALE_GROUPS = ("values", "quality", "comparisons", "releases", "analysis")
 refresh_job = dg.define_asset_job(
     "refresh",
     selection=(
-        dg.AssetSelection.keys(table_key("human_turns")).downstream() & dg.AssetSelection.groups(*STALE_GROUPS)
+        dg.AssetSelection.assets(table_key("human_turns")).downstream() & dg.AssetSelection.groups(*STALE_GROUPS)
     )
-    | dg.AssetSelection.keys(table_key("annotators"), table_key("candidate_values", "human")),
+    | dg.AssetSelection.assets(table_key("annotators"), table_key("candidate_values", "human")),
     description="Rebuild what newly ingested human files made stale, from annotators and quality control to the "
     "release files and the snapshot. Launched daily by `daily_refresh` when files arrived.",
 )

@@ -7,19 +7,22 @@ import time
 
 import dagster as dg
 
-from ca_assets.defs.annotation.human import human_conversations
-from ca_assets.defs.annotation.inbox import inbox
+from ca_assets.defs.annotation.human import TABLES as HUMAN_TABLES
+from ca_assets.defs.annotation.inbox import DESCRIPTIONS as INBOX_TABLES
 from ca_assets.lib.batches import INBOX, INBOX_BATCHES, batch_key, inbox_files
 from ca_assets.lib.checks import table_key
 from ca_assets.lib.duckdb import DuckDB
 from ca_assets.lib.ids import stable_id
+from ca_assets.lib.turns import HUMAN
 
 SETTLE_SECONDS = 10  # a file modified more recently may still be being copied in
 
 ingest_job = dg.define_asset_job(
     "ingest",
-    selection=dg.AssetSelection.assets(inbox, human_conversations)
-    | dg.AssetSelection.assets(table_key("candidate_sets"), table_key("candidates"), table_key("annotations")),
+    # By key, not by importing the asset objects: the definitions loader would collect an imported asset again.
+    selection=dg.AssetSelection.assets(*(table_key(table) for table in INBOX_TABLES))
+    | dg.AssetSelection.assets(*(table_key(table, HUMAN) for table in HUMAN_TABLES))
+    | dg.AssetSelection.assets(*(table_key(table) for table in HUMAN_TABLES)),
     description="Ingest files in inbox/ (Community Alignment CSVs, task results), one partition per file, and bring "
     "their conversations into the shared tables. Launched by `make ingest` and by the inbox sensor.",
 )

@@ -9,6 +9,7 @@ import dagster as dg
 
 from ca_assets.lib.checks import DUCKDB_POOL, schema_check, table_key
 from ca_assets.lib.duckdb import DuckDB
+from ca_assets.lib.partitions import SINGLE_RUN
 from ca_assets.lib.paths import written_beside
 from ca_assets.lib.schemas import AnnotationTasks
 from ca_assets.lib.tables import write_table
@@ -18,6 +19,7 @@ TASKS_DIR = "exports/tasks"
 
 
 @dg.asset(
+    backfill_policy=SINGLE_RUN,
     key=table_key("annotation_tasks"),
     deps=[
         table_key("candidate_sets", turn_schema(1)), table_key("candidate_sets"), table_key("candidates"),

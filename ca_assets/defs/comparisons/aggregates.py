@@ -9,6 +9,7 @@ from pydantic import Field
 from ca_assets.lib.aggregates import ALL, ContestRules, aggregate
 from ca_assets.lib.checks import DUCKDB_POOL, audit_check, schema_check, table_key
 from ca_assets.lib.duckdb import DuckDB
+from ca_assets.lib.partitions import SINGLE_RUN
 from ca_assets.lib.plots import attach, eval_accuracy
 from ca_assets.lib.preference_eval import EvalSettings, evaluate, heterogeneity_gain
 from ca_assets.lib.schemas import Aggregates, PreferenceEval
@@ -31,6 +32,7 @@ class AggregatesConfig(dg.Config):
 
 
 @dg.asset(
+    backfill_policy=SINGLE_RUN,
     key=table_key("aggregates"), deps=[table_key("comparisons")], group_name=GROUP, kinds={"duckdb", "numpy"}, pool=DUCKDB_POOL
 )
 def aggregates(config: AggregatesConfig, duckdb: DuckDB) -> dg.MaterializeResult:
@@ -75,6 +77,7 @@ def _features(rows: pd.DataFrame, side: str) -> np.ndarray:
 
 
 @dg.asset(
+    backfill_policy=SINGLE_RUN,
     key=table_key("preference_eval"),
     deps=[table_key("comparisons"), table_key("candidate_embeddings"), table_key("candidate_values")],
     group_name=GROUP,

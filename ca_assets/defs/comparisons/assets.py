@@ -2,6 +2,7 @@ import dagster as dg
 
 from ca_assets.lib.checks import DUCKDB_POOL, audit_check, schema_check, table_key
 from ca_assets.lib.duckdb import DuckDB
+from ca_assets.lib.partitions import SINGLE_RUN
 from ca_assets.lib.schemas import Comparisons
 from ca_assets.lib.tables import write_table
 
@@ -9,6 +10,7 @@ GROUP = "comparisons"
 
 
 @dg.asset(
+    backfill_policy=SINGLE_RUN,
     key=table_key("comparisons"),
     deps=[
         table_key("annotations"), table_key("candidates"), table_key("candidate_sets"), table_key("annotators"),

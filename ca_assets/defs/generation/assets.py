@@ -14,6 +14,7 @@ from ca_assets.lib.duckdb import DuckDB, use_schema
 from ca_assets.lib.generation import Generator, ResponseCache
 from ca_assets.lib.ids import stable_id
 from ca_assets.lib.language import LANG_PARTITIONS
+from ca_assets.lib.partitions import SINGLE_RUN
 from ca_assets.lib.samplers import POSITIONS, SAMPLERS, SamplingSettings, request_budget
 from ca_assets.lib.sampling_run import BackendDown, SetJob, sample_many
 from ca_assets.lib.schemas import Candidates, CandidateSets, GenerationQuarantine, GenerationRequests
@@ -108,7 +109,7 @@ def build_generation(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetCheck
         except BackendDown as error:
             raise dg.Failure(str(error)) from error
         sets, candidates, quarantine = [], [], []
-        for row, outcome in zip(requests.itertuples(index=False), outcomes):
+        for row, outcome in zip(requests.itertuples(index=False), outcomes, strict=True):
             ids = {"request_id": row.request_id, "prompt_id": row.prompt_id, "conversation_id": row.conversation_id,
                    "turn": turn, "sampler": row.sampler}
             if outcome.answers is None:
@@ -147,7 +148,7 @@ def build_generation(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetCheck
                     "generation_seconds": outcome.seconds,
                 }
             )
-            for position, text, model in zip(POSITIONS, outcome.answers, outcome.models):
+            for position, text, model in zip(POSITIONS, outcome.answers, outcome.models, strict=True):
                 candidates.append(
                     {"candidate_id": stable_id("candidate", set_id, position), "set_id": set_id, "position": position,
                      "model": model, "text": text}
@@ -206,8 +207,10 @@ def build_generation(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetCheck
             yield from generate(context, duckdb, generator, sampling, None)
 
     # One run generates any range of languages (a backfill of all five is one run, one model load).
-    partitioned = {"partitions_def": LANG_PARTITIONS, "backfill_policy": dg.BackfillPolicy.single_run()} if turn == 1 else {}
-    asset = dg.multi_asset(name=f"{schema}__generation", specs=specs, pool=MODEL_POOL, description=description, **partitioned)(body)
+    partitioned = {"partitions_def": LANG_PARTITIONS} if turn == 1 else {}
+    asset = dg.multi_asset(
+        name=f"{schema}__generation", specs=specs, pool=MODEL_POOL, description=description, backfill_policy=SINGLE_RUN, **partitioned
+    )(body)
     checks = [
         schema_check("candidate_sets", CandidateSets, schema),
         schema_check("candidates", Candidates, schema),

@@ -4,6 +4,7 @@ import pandas as pd
 from ca_assets.lib.checks import DUCKDB_POOL, audit_check, schema_check, table_key
 from ca_assets.lib.duckdb import DuckDB
 from ca_assets.lib.language import LANG_PARTITIONS
+from ca_assets.lib.partitions import SINGLE_RUN
 from ca_assets.lib.prompt_bank import BANK_DIR, read_bank
 from ca_assets.lib.schemas import Prompts
 from ca_assets.lib.tables import write_table
@@ -11,7 +12,7 @@ from ca_assets.lib.tables import write_table
 
 @dg.asset(
     key=table_key("prompts"), group_name="prompts", kinds={"duckdb"}, pool=DUCKDB_POOL,
-    partitions_def=LANG_PARTITIONS, backfill_policy=dg.BackfillPolicy.single_run(),
+    partitions_def=LANG_PARTITIONS, backfill_policy=SINGLE_RUN,
 )
 def prompts(context: dg.AssetExecutionContext, duckdb: DuckDB) -> dg.MaterializeResult:
     """The prompts candidate sets are generated for.

@@ -13,6 +13,7 @@ from ca_assets.lib.checks import DUCKDB_POOL, schema_check, table_key
 from ca_assets.lib.duckdb import DuckDB
 from ca_assets.lib.ids import stable_seed
 from ca_assets.lib.language import LANGS, identifiable_lang
+from ca_assets.lib.partitions import SINGLE_RUN
 from ca_assets.lib.paths import PROMPTS_DIR, project_file
 from ca_assets.lib.quality import QualityRules, score_annotators
 from ca_assets.lib.samplers import POSITIONS
@@ -42,7 +43,7 @@ def read_gold_items() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-@dg.asset(key=table_key("gold_items"), group_name=GROUP, kinds={"duckdb"}, pool=DUCKDB_POOL)
+@dg.asset(key=table_key("gold_items"), group_name=GROUP, kinds={"duckdb"}, pool=DUCKDB_POOL, backfill_policy=SINGLE_RUN)
 def gold_items(duckdb: DuckDB) -> dg.MaterializeResult:
     """Grain: one row per attention-check item (prompts/gold/<lang>.jsonl): a prompt and four responses, exactly
     one of them the right pick."""
@@ -50,6 +51,7 @@ def gold_items(duckdb: DuckDB) -> dg.MaterializeResult:
 
 
 @dg.asset(
+    backfill_policy=SINGLE_RUN,
     key=table_key("gold_answers"),
     deps=[table_key("gold_items"), table_key("annotators"), table_key("task_results")],
     group_name=GROUP,
@@ -77,6 +79,7 @@ def gold_answers(config: GoldAnswersConfig, duckdb: DuckDB) -> dg.MaterializeRes
 
 
 @dg.asset(
+    backfill_policy=SINGLE_RUN,
     key=table_key("annotator_quality"),
     deps=[table_key("annotations"), table_key("candidates"), table_key("annotators"), table_key("gold_answers")],
     group_name=GROUP,
@@ -104,6 +107,7 @@ def annotator_quality(duckdb: DuckDB, quality_rules: QualityRules) -> dg.Materia
 
 
 @dg.asset(
+    backfill_policy=SINGLE_RUN,
     key=table_key("quality_quarantine"),
     deps=[
         table_key("annotator_quality"), table_key("annotations"), table_key("candidate_sets"), table_key("candidates"),

@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 from ca_assets.lib.ca_csv import copy_ca_csv, read_ca_csv, split_rows
 from ca_assets.lib.checks import DUCKDB_POOL, audit_check, schema_check, table_key, validate_frame
 from ca_assets.lib.duckdb import DuckDB
+from ca_assets.lib.partitions import SINGLE_RUN
 from ca_assets.lib.paths import written_beside
 from ca_assets.lib.pii import MAYBE_PII, find_pii
 from ca_assets.lib.release import CA_CSV, RELEASES_DIR, ReleaseSettings, write_jsonl, write_parquet
@@ -55,7 +56,14 @@ def release_dir(duckdb: DuckDB) -> Path:
     return duckdb.subdir(RELEASES_DIR)
 
 
-@dg.asset(key=table_key("pii_findings"), deps=[table_key("comparisons")], group_name=GROUP, kinds={"duckdb"}, pool=DUCKDB_POOL)
+@dg.asset(
+    key=table_key("pii_findings"),
+    deps=[table_key("comparisons")],
+    group_name=GROUP,
+    kinds={"duckdb"},
+    pool=DUCKDB_POOL,
+    backfill_policy=SINGLE_RUN,
+)
 def pii_findings(context: dg.AssetExecutionContext, duckdb: DuckDB) -> dg.MaterializeResult:
     """Grain: one row per personal detail found (email, phone number, URL or file path naming a person) in a text
     a release would carry: conversation, set, field (prompt, response, explanation), kind and matched text."""
@@ -80,6 +88,7 @@ def pii_findings(context: dg.AssetExecutionContext, duckdb: DuckDB) -> dg.Materi
 
 
 @dg.asset(
+    backfill_policy=SINGLE_RUN,
     key=table_key("release_exclusions"),
     deps=[table_key("comparisons"), table_key("pii_findings")],
     group_name=GROUP,
@@ -93,6 +102,7 @@ def release_exclusions(duckdb: DuckDB, release: ReleaseSettings) -> dg.Materiali
 
 
 @dg.asset(
+    backfill_policy=SINGLE_RUN,
     key=table_key("release_comparisons"),
     deps=[table_key("comparisons"), table_key("release_exclusions"), table_key("aggregates")],
     group_name=GROUP,
@@ -109,6 +119,7 @@ def build_release_file(name: str, description: str) -> dg.AssetsDefinition:
     deps = [table_key("release_comparisons"), *([table_key(name)] if name in ("annotators", "aggregates") else [])]
 
     @dg.asset(
+        backfill_policy=SINGLE_RUN,
         key=release_key(name),
         deps=deps,
         group_name=GROUP,
@@ -166,6 +177,7 @@ release_file_checks = [build_release_check(name, model) for name, (model, _) in 
 
 
 @dg.asset(
+    backfill_policy=SINGLE_RUN,
     key=release_key(CA_CSV),
     deps=[table_key("release_comparisons"), table_key("annotators"), table_key("human_turns")],
     group_name=GROUP,
@@ -211,6 +223,7 @@ def community_alignment_matches_schema(duckdb: DuckDB) -> dg.AssetCheckResult:
 
 
 @dg.asset(
+    backfill_policy=SINGLE_RUN,
     key=release_key(CARD),
     deps=[release_key(name) for name in (*FILES, CA_CSV)] + [table_key("release_exclusions")],
     group_name=GROUP,

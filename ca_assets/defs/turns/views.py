@@ -7,6 +7,7 @@ import dagster as dg
 from ca_assets.lib.checks import DUCKDB_POOL, table_key
 from ca_assets.lib.duckdb import DuckDB
 from ca_assets.lib.metadata import table_metadata
+from ca_assets.lib.partitions import SINGLE_RUN
 from ca_assets.lib.sql import load_sql
 from ca_assets.lib.turns import HUMAN, TURNS, turn_schema
 
@@ -26,6 +27,7 @@ def build_view(table: str, group: str, first_turn: int, human: bool) -> dg.Asset
     schemas = [turn_schema(turn) for turn in TURNS if turn >= first_turn] + ([HUMAN] if human else [])
 
     @dg.asset(
+        backfill_policy=SINGLE_RUN,
         key=table_key(table),
         deps=[table_key(table, schema) for schema in schemas],
         group_name=group,

@@ -13,6 +13,7 @@ from ca_assets.lib.duckdb import DuckDB, use_schema
 from ca_assets.lib.embeddings import Embedder, embed_cached, ensure_cached
 from ca_assets.lib.generation import Generator, ResponseCache
 from ca_assets.lib.llm_judge import LlmJudge
+from ca_assets.lib.partitions import SINGLE_RUN
 from ca_assets.lib.plots import attach, coverage_bars, value_map
 from ca_assets.lib.schemas import (
     CalibrationSet,
@@ -49,7 +50,7 @@ def _llm_judge(duckdb: DuckDB, generator: Generator, log) -> LlmJudge:
     return LlmJudge(generator, ResponseCache(duckdb.subdir("cache") / "value_judge"), log=log)
 
 
-@dg.asset(key=table_key("calibration_set"), group_name=GROUP, kinds={"duckdb"}, pool=DUCKDB_POOL)
+@dg.asset(key=table_key("calibration_set"), group_name=GROUP, kinds={"duckdb"}, pool=DUCKDB_POOL, backfill_policy=SINGLE_RUN)
 def calibration_set(duckdb: DuckDB) -> dg.MaterializeResult:
     """Grain: one row per labelled text of the shipped calibration set (prompts/judge/calibration/<lang>.jsonl,
     written for this project): 10 topics x 5 labels (four IW poles and none) per language."""
@@ -72,6 +73,7 @@ class JudgeCalibrationConfig(dg.Config):
 
 
 @dg.asset(
+    backfill_policy=SINGLE_RUN,
     key=table_key("judge_calibration"),
     deps=[table_key("calibration_set")],
     group_name=GROUP,
@@ -122,6 +124,7 @@ class ValuesConfig(dg.Config):
 
 
 @dg.asset(
+    backfill_policy=SINGLE_RUN,
     key=table_key("candidate_embeddings"),
     deps=[table_key("candidates")],
     group_name=GROUP,
@@ -150,6 +153,7 @@ def build_candidate_values(schema: str) -> dg.AssetsDefinition:
     whose = "the human files'" if schema == HUMAN else f"turn-{schema.removeprefix('turn_')}"
 
     @dg.asset(
+        backfill_policy=SINGLE_RUN,
         key=table_key("candidate_values", schema),
         deps=[table_key("candidates", schema), table_key("calibration_set")],
         group_name=schema,
@@ -202,6 +206,7 @@ class DiversityConfig(dg.Config):
 
 
 @dg.asset(
+    backfill_policy=SINGLE_RUN,
     key=table_key("set_diversity"),
     deps=[table_key("candidate_sets"), table_key("candidate_embeddings"), table_key("candidate_values")],
     group_name=GROUP,
@@ -222,6 +227,7 @@ def set_diversity(config: DiversityConfig, duckdb: DuckDB) -> dg.MaterializeResu
 
 
 @dg.asset(
+    backfill_policy=SINGLE_RUN,
     key=table_key("sampler_report"),
     deps=[
         table_key("set_diversity"),
