@@ -101,11 +101,11 @@ test-vllm: install-vllm
 	$(VLLM_BIN)/python -m pytest ca_assets_tests/vllm_tier $(PYTEST_ARGS)
 
 bench: install-test install-vllm
-	$(BIN)/python bench/generation.py --backends llama_cpp,openai
-	$(BIN)/python bench/embeddings.py
-	$(BIN)/python bench/releases.py
-	$(BIN)/python bench/scale.py
-	$(VLLM_BIN)/python bench/generation.py --backends vllm,vllm_server
+	$(BIN)/python -m bench.generation --backends llama_cpp,openai
+	$(BIN)/python -m bench.embeddings
+	$(BIN)/python -m bench.releases
+	$(BIN)/python -m bench.scale
+	$(VLLM_BIN)/python -m bench.generation --backends vllm,vllm_server
 
 clean:
 	rm -rf "$$CA_DATA_DIR"

@@ -1,7 +1,7 @@
 """Embedding benchmark: the pipeline's embedding step against the raw encoder on the same texts, and what the
 embedding cache saves on a rerun.
 
-    .venv/bin/python bench/embeddings.py [--texts 1000] [--repeats 3]
+    .venv/bin/python -m bench.embeddings [--texts 1000] [--repeats 3]
 
 The texts are the shipped calibration set and prompt bank (all five languages), extended with numbered
 variants up to --texts, stored as the `candidates` table of a scratch DuckDB file. Passes, each on the same

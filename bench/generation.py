@@ -1,8 +1,8 @@
 """Generation benchmark: the pipeline's generation step against the same requests sent straight to the
 backend, in the same run, plus what an NC set costs against an iid set.
 
-    .venv/bin/python bench/generation.py [--prompts-per-language 1] [--max-tokens 32]
-    .venv-vllm/bin/python bench/generation.py --backends vllm,vllm_server     (make bench runs both)
+    .venv/bin/python -m bench.generation [--prompts-per-language 1] [--max-tokens 32]
+    .venv-vllm/bin/python -m bench.generation --backends vllm,vllm_server     (make bench runs both)
 
 Three passes over the same (prompt, sampler) jobs with fixed seeds:
   1. capture: the pipeline (`sample_many`, what the generation asset runs) records every request it sends
@@ -28,10 +28,10 @@ import pandas as pd
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from ca_assets.lib.generation import ChatRequest, Generator, ResponseCache, json_object_format
-from ca_assets.lib.local_server import SERVED_MODEL, llama_cpp_server, vllm_server
 from ca_assets.lib.prompt_bank import read_bank
 from ca_assets.lib.samplers import SamplingSettings
 from ca_assets.lib.sampling_run import SetJob, sample_many
+from ca_assets_tests.support.local_server import SERVED_MODEL, llama_cpp_server, vllm_server
 
 BENCH_SAMPLERS = ("nc", "iid")  # multi_model needs a second model, which nothing here ships
 

@@ -1,7 +1,7 @@
 """Comparisons-to-release benchmark: the human-file path from a synthetic Community Alignment CSV through quality
 control, comparisons, aggregates, the PII scan and every release file, step by step, against a raw baseline.
 
-    .venv/bin/python bench/releases.py [--conversations 20000] [--jsonl]
+    .venv/bin/python -m bench.releases [--conversations 20000] [--jsonl]
 
 The file is the test fixture's generator (lib/ca_fixture.py: pregenerated prompts shown to many annotators,
 1-4 turns, 1% quirks) in a scratch data directory. No embeddings and no preference evaluation (their costs are
@@ -18,12 +18,12 @@ from pathlib import Path
 import dagster as dg
 import duckdb as duckdb_module
 import pandas as pd
-from _steps import hardware, materialize_path, peak_rss_mb
 
+from bench._steps import hardware, materialize_path, peak_rss_mb
 from ca_assets.defs.releases import assets as releases
-from ca_assets.lib.ca_fixture import write_fixture
 from ca_assets.lib.duckdb import DuckDB
 from ca_assets.lib.release import ReleaseSettings
+from ca_assets_tests.support.ca_fixture import write_fixture
 
 STEPS = [
     "inbox", "human_conversations", "main__quality_quarantine", "main__comparisons", "main__aggregates",

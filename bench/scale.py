@@ -2,7 +2,7 @@
 files → CA CSV → card) on a synthetic file of the public Community Alignment release's size, then the same
 assets again after a 1% batch of new conversations lands in inbox/ (the incremental refresh).
 
-    .venv/bin/python bench/scale.py [--conversations 90000] [--batch-share 0.01] [--jsonl] [--memory-limit 1GB] [--keep]
+    .venv/bin/python -m bench.scale [--conversations 90000] [--batch-share 0.01] [--jsonl] [--memory-limit 1GB] [--keep]
         [--profile out.pstats]
 
 The file is the test fixture's generator (lib/ca_fixture.py, seed 1, 1% quirks): 2.6 turns per conversation,
@@ -31,11 +31,11 @@ from typing import NamedTuple
 
 import dagster as dg
 import pandas as pd
-from _steps import STAGES, hardware, materialize_path, phase_peak_mb, reset_peak
 
-from ca_assets.lib.ca_fixture import Manifest
+from bench._steps import STAGES, hardware, materialize_path, phase_peak_mb, reset_peak
 from ca_assets.lib.duckdb import DuckDB
 from ca_assets.lib.release import ReleaseSettings
+from ca_assets_tests.support.ca_fixture import Manifest
 
 TARGET_SECONDS, TARGET_MB, TARGET_REFRESH_SHARE = 60, 2048, 0.10
 COUNTS = """
@@ -55,7 +55,7 @@ select
 WRITER = """
 import json, re, sys
 from pathlib import Path
-from ca_assets.lib.ca_fixture import write_fixture
+from ca_assets_tests.support.ca_fixture import write_fixture
 manifest = write_fixture(Path(sys.argv[1]), count=int(sys.argv[2]), seed=int(sys.argv[3]), quirk_rate=0.01)
 peak = int(re.search(r"VmHWM:\\s+(\\d+)", Path("/proc/self/status").read_text()).group(1)) / 1024
 print(json.dumps({"rows": manifest.rows, "conversations": manifest.conversations, "turns": manifest.turns,

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from ca_assets.lib.ca_csv import COLUMNS, REQUIRED_COLUMNS, SOURCE_LINE, FileRejected, copy_ca_csv, read_ca_csv, write_ca_csv
-from ca_assets.lib.ca_fixture import make_conversations, write_fixture
+from ca_assets_tests.support.ca_fixture import make_conversations, write_fixture
 
 
 def test_fixture_reads_back_row_for_row(tmp_path):

@@ -17,7 +17,7 @@ from ca_assets.definitions import defs
 from ca_assets.lib.duckdb import DuckDB
 from ca_assets.lib.language import ALL_LANGS_RANGE
 from ca_assets.lib.sql import load_sql
-from ca_assets_tests.conversation_run import SMALL_PROTOCOL
+from ca_assets_tests.support.conversation_run import SMALL_PROTOCOL
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from ca_assets.defs.annotation.inbox import inbox, inbox_checks
-from ca_assets.lib.ca_fixture import write_fixture
-from ca_assets_tests.batch_run import batch_run
+from ca_assets_tests.support.batch_run import batch_run
+from ca_assets_tests.support.ca_fixture import write_fixture
 
 
 def ingest(duckdb) -> dg.ExecuteInProcessResult:

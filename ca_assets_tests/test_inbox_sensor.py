@@ -8,7 +8,7 @@ import dagster as dg
 
 from ca_assets.defs.annotation.sensors import SETTLE_SECONDS, inbox_sensor, ingest_job
 from ca_assets.lib.batches import INBOX_BATCHES
-from ca_assets.lib.ca_fixture import write_fixture
+from ca_assets_tests.support.ca_fixture import write_fixture
 
 
 def _tick(duckdb, cursor=None):

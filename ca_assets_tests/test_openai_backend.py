@@ -9,10 +9,10 @@ import pytest
 from ca_assets.defs.prompts.assets import prompts
 from ca_assets.lib.generation import ChatRequest, GenerationError, Generator, ResponseCache
 from ca_assets.lib.language import ALL_LANGS_TAGS
-from ca_assets.lib.local_server import SERVED_MODEL as MODEL
-from ca_assets.lib.local_server import free_port, llama_cpp_server
 from ca_assets.lib.samplers import SamplingSettings, sample_set
-from ca_assets_tests.generation_run import FIRST_TURN, SMALL_SAMPLING, kept_and_quarantined, materialize_generation
+from ca_assets_tests.support.generation_run import FIRST_TURN, SMALL_SAMPLING, kept_and_quarantined, materialize_generation
+from ca_assets_tests.support.local_server import SERVED_MODEL as MODEL
+from ca_assets_tests.support.local_server import free_port, llama_cpp_server
 
 pytestmark = pytest.mark.slow
 

@@ -26,14 +26,14 @@ from ca_assets.defs.releases import assets as releases
 from ca_assets.defs.turns.views import view_assets
 from ca_assets.defs.values.assets import calibration_set, candidate_embeddings, candidate_values_by_source
 from ca_assets.lib.ca_csv import COLUMNS, read_ca_csv, write_ca_csv
-from ca_assets.lib.ca_fixture import make_conversations
 from ca_assets.lib.duckdb import DuckDB
 from ca_assets.lib.embeddings import Embedder
 from ca_assets.lib.quality import QualityRules
 from ca_assets.lib.release import ReleaseSettings
 from ca_assets.lib.trl import trl_row_problems
 from ca_assets.lib.turns import HUMAN
-from ca_assets_tests.batch_run import batch_run
+from ca_assets_tests.support.batch_run import batch_run
+from ca_assets_tests.support.ca_fixture import make_conversations
 
 pytestmark = pytest.mark.slow
 

@@ -10,7 +10,7 @@ import pytest
 from ca_assets.defs.annotation.tasks import annotation_tasks, task_checks
 from ca_assets.defs.quality import assets as quality
 from ca_assets.lib.generation import Generator
-from ca_assets_tests.conversation_run import materialize_conversations
+from ca_assets_tests.support.conversation_run import materialize_conversations
 
 pytestmark = pytest.mark.slow
 

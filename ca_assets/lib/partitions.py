@@ -1,6 +1,7 @@
 """How a run covers a range of partitions (languages, inbox batches) in one go: what every asset's single-run
 backfill policy allows."""
 
+import warnings
 from collections.abc import Sequence
 
 import dagster as dg
@@ -19,3 +20,6 @@ def range_tags(keys: Sequence[str]) -> dict[str, str]:
 # Every asset runs a partition range (or a backfill) in one run: `dg launch --partition-range en...hi` (the demo)
 # refuses a selection in which any asset lacks this policy, partitioned or not.
 SINGLE_RUN = dg.BackfillPolicy.single_run()
+# Dagster 1.13 still calls the decorators' `backfill_policy` parameter beta and says so once per asset, in every
+# process that loads the definitions; that one warning says nothing new here. Every other warning shows.
+warnings.filterwarnings("ignore", message="Parameter `backfill_policy` of function", category=dg.BetaWarning)

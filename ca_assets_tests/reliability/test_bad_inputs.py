@@ -20,9 +20,9 @@ import pytest
 
 from ca_assets.defs.annotation.inbox import inbox
 from ca_assets.lib.ca_csv import MAX_CELL_CHARS, TURNS, write_ca_csv
-from ca_assets.lib.ca_fixture import make_conversations
 from ca_assets.lib.sql import load_sql
-from ca_assets_tests.batch_run import batch_run
+from ca_assets_tests.support.batch_run import batch_run
+from ca_assets_tests.support.ca_fixture import make_conversations
 
 TABLES = ("annotation_files", "human_turns", "task_results", "annotation_quarantine")
 TEXTS = ("prompt", "response_a", "response_b", "response_c", "response_d", "preferred", "feedback")

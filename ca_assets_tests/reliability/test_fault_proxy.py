@@ -11,11 +11,11 @@ import pytest
 from ca_assets.defs.prompts.assets import prompts
 from ca_assets.lib.generation import Generator
 from ca_assets.lib.language import ALL_LANGS_TAGS
-from ca_assets.lib.local_server import SERVED_MODEL
 from ca_assets.lib.samplers import SamplingSettings
 from ca_assets.lib.sampling_run import BACKEND_DOWN_AFTER
-from ca_assets_tests.generation_run import FIRST_TURN, FIRST_TURN_CHECKS
-from ca_assets_tests.reliability.fault_proxy import MALFORMED_TEXT, TRANSIENT, Request, fault_proxy, warm_llama_cpp_server
+from ca_assets_tests.support.fault_proxy import MALFORMED_TEXT, TRANSIENT, Request, fault_proxy, warm_llama_cpp_server
+from ca_assets_tests.support.generation_run import FIRST_TURN, FIRST_TURN_CHECKS
+from ca_assets_tests.support.local_server import SERVED_MODEL
 
 pytestmark = pytest.mark.slow
 

@@ -15,9 +15,9 @@ import pytest
 import yaml
 
 from ca_assets.lib.duckdb import DuckDB
-from ca_assets.lib.local_server import SERVED_MODEL
-from ca_assets_tests.generation_run import FIRST_TURN_LAUNCH
-from ca_assets_tests.reliability.fault_proxy import Request, fault_proxy, warm_llama_cpp_server
+from ca_assets_tests.support.fault_proxy import Request, fault_proxy, warm_llama_cpp_server
+from ca_assets_tests.support.generation_run import FIRST_TURN_LAUNCH
+from ca_assets_tests.support.local_server import SERVED_MODEL
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 

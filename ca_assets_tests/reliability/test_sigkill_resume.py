@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from ca_assets.lib.duckdb import DuckDB
-from ca_assets_tests.generation_run import FIRST_TURN_LAUNCH
+from ca_assets_tests.support.generation_run import FIRST_TURN_LAUNCH
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 

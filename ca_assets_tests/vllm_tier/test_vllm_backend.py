@@ -8,7 +8,7 @@ import pytest
 
 from ca_assets.lib.generation import ChatRequest, GenerationError, ResponseCache
 from ca_assets.lib.samplers import SamplingSettings, nc_schema, parse_nc, sample_set
-from ca_assets_tests.vllm_tier.engines import vllm_generator
+from ca_assets_tests.support.engines import vllm_generator
 
 pytestmark = [pytest.mark.slow, pytest.mark.vllm]
 

@@ -3,8 +3,8 @@ when it ends), through dg.materialize with its checks."""
 
 import pytest
 
-from ca_assets_tests.generation_run import kept_and_quarantined, materialize_generation
-from ca_assets_tests.vllm_tier.engines import vllm_generator
+from ca_assets_tests.support.engines import vllm_generator
+from ca_assets_tests.support.generation_run import kept_and_quarantined, materialize_generation
 
 pytestmark = [pytest.mark.slow, pytest.mark.vllm]
 

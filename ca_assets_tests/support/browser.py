@@ -15,7 +15,7 @@ from pathlib import Path
 
 from websockets.sync.client import connect
 
-from ca_assets.lib.local_server import free_port
+from ca_assets_tests.support.local_server import free_port
 
 FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",

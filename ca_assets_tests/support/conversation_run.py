@@ -16,8 +16,8 @@ from ca_assets.lib.duckdb import DuckDB
 from ca_assets.lib.embeddings import Embedder
 from ca_assets.lib.generation import Generator
 from ca_assets.lib.language import ALL_LANGS_TAGS
-from ca_assets_tests.batch_run import batch_run
-from ca_assets_tests.generation_run import SMALL_SAMPLING
+from ca_assets_tests.support.batch_run import batch_run
+from ca_assets_tests.support.generation_run import SMALL_SAMPLING
 
 # One conversation per set, and one per language going on at each later turn.
 SMALL_PROTOCOL = {

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from ca_assets.lib.local_server import SERVED_MODEL, llama_cpp_server
+from ca_assets_tests.support.local_server import SERVED_MODEL, llama_cpp_server
 
 TRANSIENT = ("rate_limited", "server_error", "timeout", "truncated")
 MALFORMED_TEXT = "Sure! Here are four different views on that: first, it depends; second, ask a friend."
