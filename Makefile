@@ -85,7 +85,7 @@ ui: install
 
 lint: install-test
 	$(BIN)/ruff check ca_assets ca_assets_tests bench
-	$(BIN)/sqlfluff lint --processes 2 sql
+	$(BIN)/sqlfluff lint sql
 
 # The linters, then both tiers; `make test-main` or `make test-vllm` runs one (PYTEST_ARGS applies to both).
 test: lint test-main test-vllm

@@ -9,8 +9,9 @@ from ca_assets.defs.annotation.assets import UserTurnsConfig, _continuing
 from ca_assets.lib.samplers import MalformedOutput, SamplingSettings
 from ca_assets.lib.simulation import explanation, seconds_to_choose
 from ca_assets.lib.sql import load_sql
-from ca_assets.lib.turns import conversation_problem, turn_schema
+from ca_assets.lib.turns import conversation_problem
 from ca_assets.lib.user_simulator import clean_message, next_user_message
+from ca_assets.vocab import turn_schema
 from ca_assets_tests.test_samplers import ScriptedGenerator
 
 SETTINGS = SamplingSettings(max_words=20, max_tokens=32, max_attempts=3)

@@ -6,9 +6,10 @@ import pytest
 
 from ca_assets.defs.prompts.assets import prompts
 from ca_assets.lib.generation import Generator
-from ca_assets.lib.language import ALL_LANGS_TAGS, LANGS
+from ca_assets.lib.language import ALL_LANGS_TAGS
 from ca_assets.lib.prompt_bank import read_bank
 from ca_assets.lib.tables import write_table
+from ca_assets.vocab import LANGS
 from ca_assets_tests.support.generation_run import FIRST_TURN, SMALL_SAMPLING, materialize_generation
 
 pytestmark = pytest.mark.slow

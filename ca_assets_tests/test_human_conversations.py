@@ -14,7 +14,7 @@ from ca_assets.defs.turns.views import view_assets
 from ca_assets.defs.values.assets import calibration_set, candidate_values_by_source
 from ca_assets.lib.embeddings import Embedder
 from ca_assets.lib.quality import QualityRules
-from ca_assets.lib.turns import HUMAN
+from ca_assets.vocab import HUMAN
 from ca_assets_tests.support.batch_run import batch_run
 from ca_assets_tests.support.ca_fixture import write_fixture
 

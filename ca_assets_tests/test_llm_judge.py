@@ -8,7 +8,7 @@ from ca_assets.defs.values.assets import calibration_set, judge_calibration
 from ca_assets.lib.embeddings import Embedder
 from ca_assets.lib.generation import Generator, ResponseCache
 from ca_assets.lib.llm_judge import UNJUDGED, LlmJudge, parse_verdict
-from ca_assets.lib.values import LABELS
+from ca_assets.vocab import VALUE_LABELS
 
 
 def test_parse_verdict_reads_clips_and_rejects():
@@ -29,7 +29,7 @@ def test_real_model_verdicts_are_labels_or_kept_raw(tmp_path):
         if row.label == UNJUDGED:
             assert row.judge_raw  # what the model said is kept
         else:
-            assert row.label in LABELS and -1 <= row.trad_secular <= 1 and -1 <= row.surv_self <= 1
+            assert row.label in VALUE_LABELS and -1 <= row.trad_secular <= 1 and -1 <= row.surv_self <= 1
     again = judge.judge(texts, ["en", "en"])  # cached: same verdicts without the model
     assert again.equals(verdicts)
 

@@ -5,9 +5,9 @@ import numpy as np
 import pandas as pd
 
 from ca_assets.lib.quality import QualityRules, score_annotators
-from ca_assets.lib.samplers import POSITIONS
 from ca_assets.lib.simulation import answer_gold, choose, seconds_to_choose, simulate_annotators
 from ca_assets.lib.sql import load_sql
+from ca_assets.vocab import POSITIONS
 
 RULES = QualityRules()
 

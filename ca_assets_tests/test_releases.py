@@ -31,7 +31,7 @@ from ca_assets.lib.embeddings import Embedder
 from ca_assets.lib.quality import QualityRules
 from ca_assets.lib.release import ReleaseSettings
 from ca_assets.lib.trl import trl_row_problems
-from ca_assets.lib.turns import HUMAN
+from ca_assets.vocab import HUMAN
 from ca_assets_tests.support.batch_run import batch_run
 from ca_assets_tests.support.ca_fixture import make_conversations
 

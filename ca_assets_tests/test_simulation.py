@@ -1,7 +1,8 @@
 import numpy as np
 
 from ca_assets.lib.ids import stable_id, stable_seed
-from ca_assets.lib.simulation import COUNTRIES, choose, simulate_annotators
+from ca_assets.lib.simulation import choose, simulate_annotators
+from ca_assets.vocab import COUNTRIES
 
 POINTS = np.array([[-2.0, -2.0], [2.0, 2.0], [-2.0, 2.0], [2.0, -2.0]])
 

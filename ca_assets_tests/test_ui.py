@@ -20,7 +20,8 @@ import pytest
 
 from ca_assets.defs.annotation.sensors import SETTLE_SECONDS
 from ca_assets.lib.batches import INBOX_BATCHES
-from ca_assets.lib.language import ALL_LANGS_TAGS, LANGS
+from ca_assets.lib.language import ALL_LANGS_TAGS
+from ca_assets.vocab import LANGS
 from ca_assets_tests.support.browser import browser_page, chromium
 from ca_assets_tests.support.ca_fixture import write_fixture
 from ca_assets_tests.support.local_server import free_port, serve

@@ -8,11 +8,8 @@ import pytest
 from scipy.stats import binomtest
 
 from ca_assets.lib.embeddings import Embedder
-from ca_assets.lib.language import LANGS
 from ca_assets.lib.paths import PROMPTS_DIR
 from ca_assets.lib.values import (
-    LABELS,
-    POLES,
     accuracy_table,
     cross_validated_labels,
     fit_language,
@@ -21,6 +18,7 @@ from ca_assets.lib.values import (
     read_calibration_set,
     topic_folds,
 )
+from ca_assets.vocab import LANGS, POLES, VALUE_LABELS
 
 
 def test_label_is_the_stronger_axis_end_or_none_under_the_margin():
@@ -52,7 +50,7 @@ def test_calibration_set_covers_every_language_topic_and_label():
     assert set(items["lang"]) == set(LANGS)
     per_language = items.groupby("lang").size()
     assert (per_language >= 40).all(), per_language
-    assert set(items["pole"]) == set(LABELS)
+    assert set(items["pole"]) == set(VALUE_LABELS)
     assert not items.duplicated(["lang", "item_id"]).any()
     assert (items.groupby(["lang", "pole"]).size() >= 8).all()
 

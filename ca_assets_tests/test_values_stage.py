@@ -19,7 +19,7 @@ from ca_assets.defs.values.assets import (
 )
 from ca_assets.lib.embeddings import Embedder
 from ca_assets.lib.generation import Generator
-from ca_assets.lib.turns import SOURCE_SCHEMAS
+from ca_assets.vocab import SOURCE_SCHEMAS
 from ca_assets_tests.support.conversation_run import materialize_conversations
 
 pytestmark = pytest.mark.slow

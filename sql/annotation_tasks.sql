@@ -23,7 +23,7 @@ with set_tasks as (
         'set',
         s.lang,
         s.turn,
-        s.set_id,
+        s.set_id,  -- noqa: AL08
         null,
         s.conversation_id,
         u.annotator_id,
@@ -31,7 +31,11 @@ with set_tasks as (
     from candidate_sets as s
     inner join user_turns as u
         on u.conversation_id = s.conversation_id and u.turn = s.turn and u.source = 'human'
-    where not exists (select 1 from task_results as r where r.task_id = s.set_id and r.annotator_id = u.annotator_id)
+    where
+        not exists (
+            select 1 from task_results as r
+            where r.task_id = s.set_id and r.annotator_id = u.annotator_id
+        )
 ),
 
 with_answers as (
@@ -44,7 +48,7 @@ with_answers as (
         t.item_id,
         t.conversation_id,
         t.annotator_id,
-        t.messages[:len(t.messages) - 1] as history,
+        t.messages[:len(t.messages) - 1] as history,  -- noqa: PRS
         t.messages[-1].content as prompt,
         max(c.text) filter (where c.position = 'a') as response_a,
         max(c.text) filter (where c.position = 'b') as response_b,

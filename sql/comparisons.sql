@@ -12,7 +12,11 @@ with items as (  -- a set's texts gathered first: grouping by the set's messages
         s.set_id,
         sha256(to_json(s.messages) || chr(31) || array_to_string(t.texts, chr(31)))[:16] as item_id
     from candidate_sets as s
-    inner join (select set_id, list_sort(list(text)) as texts from candidates group by set_id) as t using (set_id)
+    inner join (  -- noqa: ST05
+        select set_id, list_sort(list(text)) as texts
+        from candidates
+        group by set_id
+    ) as t using (set_id)
 ),
 
 opened_by as (

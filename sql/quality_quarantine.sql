@@ -54,7 +54,10 @@ judged as (
                 case when seconds > 0 and words / seconds > $max_words_per_second then 'too_fast' end,
                 case
                     when assigned_lang is not null
-                        and (lang <> assigned_lang or ($check_language and coalesce(detected_lang, assigned_lang) <> assigned_lang))
+                        and (
+                            lang <> assigned_lang
+                            or ($check_language and coalesce(detected_lang, assigned_lang) <> assigned_lang)
+                        )
                         then 'language_mismatch'
                 end,
                 case when nth > 1 then 'duplicate_submission' end
@@ -72,9 +75,16 @@ final as (
         reasons::varchar[] as reasons,
         concat_ws(
             '; ',
-            case when list_contains(reasons, 'careless_annotator') then 'annotator flags: ' || array_to_string(annotator_flags, ', ') end,
+            case
+                when list_contains(reasons, 'careless_annotator')
+                    then 'annotator flags: ' || array_to_string(annotator_flags, ', ')
+            end,
             case when list_contains(reasons, 'too_fast') then round(words / seconds, 1) || ' words/s' end,
-            case when list_contains(reasons, 'language_mismatch') then 'annotator ' || assigned_lang || ', set ' || lang || ', message ' || coalesce(detected_lang, '?') end
+            case
+                when list_contains(reasons, 'language_mismatch')
+                    then 'annotator ' || assigned_lang || ', set ' || lang
+                        || ', message ' || coalesce(detected_lang, '?')
+            end
         )::varchar as detail,
         source::varchar as source,
         file_sha::varchar as file_sha,

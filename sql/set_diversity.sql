@@ -18,7 +18,7 @@ pairs as (
         1 - list_cosine_similarity(a.embedding, b.embedding) as distance
     from embedded as a
     inner join embedded as b
-        on a.set_id = b.set_id and a.position < b.position
+        on a.set_id = b.set_id and a.position < b.position  -- noqa: ST09
 ),
 
 distances as (

@@ -20,9 +20,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ca_assets.lib.language import LANGS
-from ca_assets.lib.simulation import COUNTRIES
 from ca_assets.lib.sql import load_sql
+from ca_assets.vocab import COUNTRIES, LANGS
 
 TURNS = ("first", "second", "third", "fourth")
 LETTERS = ("a", "b", "c", "d")

@@ -34,7 +34,7 @@ def set_text_stats(candidates: pd.DataFrame) -> pd.DataFrame:
                 "candidates": len(texts),
                 "distinct_1": distinct_n(texts, 1),
                 "distinct_2": distinct_n(texts, 2),
-                "answers_in_language": sum(identifiable_lang(text) in (None, lang) for text in texts),
+                "answers_in_language": sum(identifiable_lang(text, lang) in (None, lang) for text in texts),
             }
         )
     return pd.DataFrame(rows, columns=["set_id", "candidates", "distinct_1", "distinct_2", "answers_in_language"])

@@ -15,14 +15,14 @@ import pandas as pd
 from ca_assets.lib.generation import ChatRequest, GenerationError, Generator, ResponseCache
 from ca_assets.lib.ids import stable_seed
 from ca_assets.lib.templates import load_template
-from ca_assets.lib.values import LABELS
+from ca_assets.vocab import VALUE_LABELS
 
 TEMPLATE_VERSION = 1
 UNJUDGED = "unjudged"
 VERDICT_SCHEMA = {
     "type": "object",
     "properties": {
-        "label": {"type": "string", "enum": list(LABELS)},
+        "label": {"type": "string", "enum": list(VALUE_LABELS)},
         "trad_secular": {"type": "number", "minimum": -1, "maximum": 1},
         "surv_self": {"type": "number", "minimum": -1, "maximum": 1},
     },
@@ -36,8 +36,8 @@ def parse_verdict(text: str) -> tuple[float, float, str]:
     """(trad_secular, surv_self, label) from the judge's JSON; ValueError says what is wrong. Scores outside
     [-1, 1] are clipped: a 3 on a -1..1 scale still says which end."""
     verdict = json.loads(text)
-    if not isinstance(verdict, dict) or verdict.get("label") not in LABELS:
-        raise ValueError(f"label must be one of {LABELS}")
+    if not isinstance(verdict, dict) or verdict.get("label") not in VALUE_LABELS:
+        raise ValueError(f"label must be one of {VALUE_LABELS}")
     scores = []
     for axis in ("trad_secular", "surv_self"):
         value = verdict.get(axis)

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from ca_assets.lib.generation import ChatRequest, GenerationError, Generator, ResponseCache
 from ca_assets.lib.ids import stable_seed
-from ca_assets.lib.samplers import POSITIONS
 from ca_assets.lib.templates import load_template
+from ca_assets.vocab import POSITIONS
 
 TEMPLATE = "persona_choice"
 TEMPLATE_VERSION = 1

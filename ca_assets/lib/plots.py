@@ -13,9 +13,7 @@ matplotlib.use("Agg")  # no display: runs in Dagster's worker processes and CI
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from ca_assets.lib.language import LANGS
-from ca_assets.lib.simulation import COUNTRIES
-from ca_assets.lib.values import POLES
+from ca_assets.vocab import COUNTRIES, LANGS, POLES
 
 SAMPLER_COLOURS = {"nc": "#d62728", "iid": "#1f77b4", "multi_model": "#2ca02c"}
 

@@ -5,8 +5,9 @@ import re
 import unicodedata
 
 from ca_assets.lib.ids import stable_id
-from ca_assets.lib.language import LANGS, detect_lang
+from ca_assets.lib.language import detect_lang
 from ca_assets.lib.paths import PROMPTS_DIR
+from ca_assets.vocab import LANGS
 
 BANK_DIR = PROMPTS_DIR / "bank"
 

@@ -15,7 +15,7 @@ import pandas as pd
 from pydantic import Field
 from scipy.stats import chisquare
 
-from ca_assets.lib.samplers import POSITIONS
+from ca_assets.vocab import POSITIONS
 
 
 class QualityRules(dg.ConfigurableResource):

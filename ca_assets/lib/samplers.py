@@ -25,10 +25,8 @@ from ca_assets.lib.ids import stable_seed
 from ca_assets.lib.language import identifiable_lang
 from ca_assets.lib.paths import PROMPTS_DIR
 from ca_assets.lib.templates import Template, load_template
+from ca_assets.vocab import POSITIONS, SAMPLERS
 
-SAMPLERS = ("nc", "iid", "multi_model")
-UNKNOWN_SAMPLER = "unknown"  # sets read from human files, which do not say how their responses were sampled
-POSITIONS = ("a", "b", "c", "d")
 TEMPLATE_VERSION = 1
 MIN_ANSWER_CHARS = 20
 
@@ -112,7 +110,7 @@ def screen_answer(answer: str, lang: str, check_language: bool = True) -> None:
     if _refusal().match(answer.lstrip(" .\"'*#-")):
         raise MalformedOutput("refusal", answer[:80])
     if check_language:
-        detected = identifiable_lang(answer)
+        detected = identifiable_lang(answer, lang)
         if detected not in (None, lang):
             raise MalformedOutput("wrong_language", f"{detected}, expected {lang}")
 

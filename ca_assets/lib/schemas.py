@@ -6,14 +6,11 @@ from pandera.typing import Series
 
 from ca_assets.lib.ca_csv import ROW_PROBLEMS
 from ca_assets.lib.demographics import AGES, EDUCATION_LEVELS, GENDERS, POLITICAL
-from ca_assets.lib.language import LANGS
 from ca_assets.lib.pii import PII_KINDS
-from ca_assets.lib.samplers import POSITIONS, SAMPLERS, UNKNOWN_SAMPLER
-from ca_assets.lib.simulation import COUNTRIES
 from ca_assets.lib.task_results import RESULT_PROBLEMS, TASK_RESULTS_FORMAT
 from ca_assets.lib.trl import trl_row_problems
-from ca_assets.lib.turns import MAX_TURNS, conversation_problem
-from ca_assets.lib.values import AXES, LABELS, POLES
+from ca_assets.lib.turns import conversation_problem
+from ca_assets.vocab import AXES, COUNTRIES, LANGS, MAX_TURNS, POLES, POSITIONS, SAMPLERS, UNKNOWN_SAMPLER, VALUE_LABELS
 
 ID = {"str_length": {"min_value": 8, "max_value": 64}}
 
@@ -121,7 +118,7 @@ class CalibrationSet(pa.DataFrameModel):
     item_id: Series[str]
     lang: Series[str] = pa.Field(isin=LANGS)
     topic: Series[str]
-    pole: Series[str] = pa.Field(isin=LABELS)
+    pole: Series[str] = pa.Field(isin=VALUE_LABELS)
     text: Series[str] = pa.Field(str_length={"min_value": 1})
 
     class Config:
@@ -146,7 +143,7 @@ class CandidateValues(pa.DataFrameModel):
     judge: Series[str]
     trad_secular: Series[float] = pa.Field(nullable=True)  # null only when unjudged
     surv_self: Series[float] = pa.Field(nullable=True)
-    pole: Series[str] = pa.Field(isin=[*LABELS, "unjudged"])
+    pole: Series[str] = pa.Field(isin=[*VALUE_LABELS, "unjudged"])
     judge_raw: Series[str] = pa.Field(nullable=True)
 
     @pa.dataframe_check

@@ -7,7 +7,6 @@ Axes: `trad_secular` (traditional < 0 < secular-rational), `surv_self` (survival
 """
 
 import json
-from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
@@ -22,23 +21,8 @@ from ca_assets.lib.demographics import (
 )
 from ca_assets.lib.ids import stable_id, stable_seed
 from ca_assets.lib.paths import PROMPTS_DIR, project_file
+from ca_assets.vocab import COUNTRIES
 
-
-@dataclass(frozen=True)
-class Country:
-    name: str
-    lang: str
-    trad_secular: float
-    surv_self: float
-
-
-COUNTRIES = (
-    Country("united states", "en", -0.2, 1.4),
-    Country("france", "fr", 0.7, 1.0),
-    Country("italy", "it", 0.2, 0.6),
-    Country("brazil", "pt", -1.0, 0.3),
-    Country("india", "hi", -0.6, -0.5),
-)
 WITHIN_COUNTRY_SD = 0.8
 
 

@@ -1,21 +1,4 @@
-"""The multi-turn protocol: up to four turns per conversation (the Community Alignment release's maximum).
-Each turn's tables live in their own schema, so the turns show as separate boxes in the lineage graph; the
-conversations of human files live in schema `human`."""
-
-MAX_TURNS = 4
-TURNS = tuple(range(1, MAX_TURNS + 1))
-
-
-HUMAN = "human"  # the schema of conversations read from human annotation files, all turns together
-
-
-def turn_schema(turn: int) -> str:
-    if turn not in TURNS:
-        raise ValueError(f"turn must be 1..{MAX_TURNS}, got {turn}")
-    return f"turn_{turn}"
-
-
-SOURCE_SCHEMAS = (*(turn_schema(t) for t in TURNS), HUMAN)  # what main's views union
+"""The multi-turn protocol's one rule on what a turn answers (the turns and their schemas: ca_assets/vocab.py)."""
 
 
 def conversation_problem(messages, turn: int) -> str | None:

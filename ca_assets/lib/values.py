@@ -22,12 +22,9 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
-from ca_assets.lib.language import LANGS
 from ca_assets.lib.paths import PROMPTS_DIR, project_file
+from ca_assets.vocab import AXES, LANGS, POLES
 
-POLES = ("traditional", "secular_rational", "survival", "self_expression")
-LABELS = (*POLES, "none")
-AXES = {"trad_secular": ("traditional", "secular_rational"), "surv_self": ("survival", "self_expression")}
 POLES_VERSION = 2
 CALIBRATION_FOLDS = 5  # cross-validation folds over topics, so an item is never judged by a fit that saw it
 

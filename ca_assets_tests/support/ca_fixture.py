@@ -18,7 +18,7 @@ from ca_assets.lib.ca_csv import LABELS, LETTERS, TURNS, write_ca_csv
 from ca_assets.lib.demographics import AGES, EDUCATION_LEVELS, ETHNICITIES, GENDERS, POLITICAL
 from ca_assets.lib.ids import stable_id
 from ca_assets.lib.prompt_bank import read_bank
-from ca_assets.lib.simulation import COUNTRIES
+from ca_assets.vocab import COUNTRIES
 
 TURN_COUNTS = (1, 2, 3, 4)
 TURN_COUNT_SHARES = (0.25, 0.20, 0.25, 0.30)  # 2.6 turns per conversation: 90k conversations ≈ 233k comparisons

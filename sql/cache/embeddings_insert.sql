@@ -2,8 +2,8 @@
 -- and the vectors are the same anyway.
 insert or ignore into cache.embeddings
 select
-    $model as model,
+    $model as model,  -- noqa: AL09
     text_sha,
-    $dim as dim,
+    $dim as dim,  -- noqa: AL09
     embedding::float[] as embedding
 from new_embeddings

@@ -23,7 +23,8 @@ unrequested as (
 ),
 
 final as (
-    select * from per_request where outcomes <> 1
+    select * from per_request
+    where outcomes <> 1
     union all
     select * from unrequested
 )

@@ -22,7 +22,9 @@ with_history as (
         *,
         first_value(prompt) over conversation as first_prompt,
         coalesce(
-            flatten(list([{'role': 'user', 'content': prompt}, {'role': 'assistant', 'content': chosen_text}]) over earlier),
+            flatten(
+                list([{'role': 'user', 'content': prompt}, {'role': 'assistant', 'content': chosen_text}]) over earlier
+            ),
             []
         ) as history
     from turns

@@ -38,7 +38,8 @@ answers as (
         c.position
     from items as i
     inner join candidates as c using (set_id)
-    qualify row_number() over (partition by i.item_id, answer_key order by c.position) = 1  -- a repeated answer counts once
+    -- a repeated answer counts once
+    qualify row_number() over (partition by i.item_id, answer_key order by c.position) = 1
 ),
 
 by_cohort as (

@@ -17,25 +17,32 @@ with identity as (
 ),
 
 row_problems as (
-    select source_line, null::integer as turn, 'missing_field' as reason,
+    select
+        source_line, null::integer as turn, 'missing_field' as reason,
         'conversation_id, annotator_id or assigned_lang is empty' as detail
     from identity
     where nullif(conversation_id, '') is null or annotator_id is null or assigned_lang is null
     union all
-    select source_line, null, 'unknown_language', 'assigned_lang ' || assigned_lang || ' is not one of ' || array_to_string($langs, ', ')
+    select
+        source_line, null, 'unknown_language',
+        'assigned_lang ' || assigned_lang || ' is not one of ' || array_to_string($langs, ', ')
     from identity
     where assigned_lang is not null and not list_contains($langs, assigned_lang)
     union all
-    select source_line, null, 'unknown_country',
+    select
+        source_line, null, 'unknown_country',
         'annotator_country ' || country || ' is not one of ' || array_to_string($countries, ', ')
     from identity
     where country is not null and not list_contains($countries, country)
     union all
-    select source_line, null, 'duplicate_submission', 'conversation ' || conversation_id || ' appeared on an earlier line'
+    select
+        source_line, null, 'duplicate_submission',
+        'conversation ' || conversation_id || ' appeared on an earlier line'
     from identity
     where nullif(conversation_id, '') is not null and occurrence > 1
     union all
-    select source_line, null, 'text_too_long',
+    select
+        source_line, null, 'text_too_long',
         column_name || ' has ' || length(cell) || ' characters; at most ' || $max_chars || ' are accepted'
     from (unpivot ca_rows on columns(* exclude (source_line)) into name column_name value cell)
     where length(cell) > $max_chars
@@ -52,7 +59,9 @@ turn_problems as (
         and not has_empty_marker
         and (prompt is null or response_a is null or response_b is null or response_c is null or response_d is null)
     union all
-    select source_line, turn, 'bad_label', 'preferred response ' || coalesce('"' || preferred || '"', 'missing') || ' is not response_a..response_d'
+    select
+        source_line, turn, 'bad_label',
+        'preferred response ' || coalesce('"' || preferred || '"', 'missing') || ' is not response_a..response_d'
     from ca_turns
     where used and (preferred is null or preferred not in ('response_a', 'response_b', 'response_c', 'response_d'))
     union all
@@ -64,7 +73,7 @@ turn_problems as (
         < len(list_filter([response_a, response_b, response_c, response_d], lambda r: r is not null))
     union all
     select source_line, turn, 'missing_middle_turn', 'turn ' || turn || ' is empty but a later turn is not'
-    from (
+    from (  -- noqa: AL10
         select source_line, turn, used, max(turn) filter (where used) over (partition by source_line) as last_used
         from ca_turns
     )

@@ -4,14 +4,22 @@
 with long as (
     unpivot ca_rows
     on
-        (first_turn_prompt, first_turn_response_a, first_turn_response_b, first_turn_response_c,
-            first_turn_response_d, first_turn_preferred_response, first_turn_feedback) as "1",
-        (second_turn_prompt, second_turn_response_a, second_turn_response_b, second_turn_response_c,
-            second_turn_response_d, second_turn_preferred_response, second_turn_feedback) as "2",
-        (third_turn_prompt, third_turn_response_a, third_turn_response_b, third_turn_response_c,
-            third_turn_response_d, third_turn_preferred_response, third_turn_feedback) as "3",
-        (fourth_turn_prompt, fourth_turn_response_a, fourth_turn_response_b, fourth_turn_response_c,
-            fourth_turn_response_d, fourth_turn_preferred_response, fourth_turn_feedback) as "4"
+    (
+        first_turn_prompt, first_turn_response_a, first_turn_response_b, first_turn_response_c,
+        first_turn_response_d, first_turn_preferred_response, first_turn_feedback
+    ) as "1",
+    (
+        second_turn_prompt, second_turn_response_a, second_turn_response_b, second_turn_response_c,
+        second_turn_response_d, second_turn_preferred_response, second_turn_feedback
+    ) as "2",
+    (
+        third_turn_prompt, third_turn_response_a, third_turn_response_b, third_turn_response_c,
+        third_turn_response_d, third_turn_preferred_response, third_turn_feedback
+    ) as "3",
+    (
+        fourth_turn_prompt, fourth_turn_response_a, fourth_turn_response_b, fourth_turn_response_c,
+        fourth_turn_response_d, fourth_turn_preferred_response, fourth_turn_feedback
+    ) as "4"
     into name turn value prompt, response_a, response_b, response_c, response_d, preferred, feedback
 ),
 
@@ -28,8 +36,10 @@ cleaned as (
         nullif(trim(preferred), '') as preferred,
         nullif(nullif(trim(feedback), ''), 'EMPTY STRING') as feedback,
         -- To tell an `EMPTY STRING` marker from a cell left blank.
-        coalesce('EMPTY STRING' in (trim(prompt), trim(response_a), trim(response_b), trim(response_c), trim(response_d)), false)
-            as has_empty_marker
+        coalesce(
+            'EMPTY STRING' in (trim(prompt), trim(response_a), trim(response_b), trim(response_c), trim(response_d)),
+            false
+        ) as has_empty_marker
     from long
 )
 

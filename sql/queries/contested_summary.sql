@@ -6,6 +6,10 @@ select
     count(*) filter (where annotations > 1) as items_seen_by_several,
     count(*) filter (where contested) as contested,
     round(avg(entropy_bits), 3) as mean_entropy_bits
-from (select distinct item_id, sampler, turn, annotations, contested, entropy_bits from aggregates where cohort = 'all')
+from (  -- noqa: AL10
+    select distinct item_id, sampler, turn, annotations, contested, entropy_bits
+    from aggregates
+    where cohort = 'all'
+)
 group by sampler, turn
 order by sampler, turn

@@ -9,7 +9,8 @@ with per_annotation as (
 ),
 
 outcomes as (
-    pivot per_annotation on outcome using count(*) group by source
+    pivot per_annotation on outcome using count(*)
+    group by source
 ),
 
 people as (

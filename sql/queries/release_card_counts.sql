@@ -10,29 +10,46 @@ with answers as (
 ),
 
 counts as (
-    select 'all' as dimension, 'all' as value, count(*) as comparisons, count(distinct annotation_id) as annotations,
+    select
+        'all' as dimension, 'all' as value, count(*) as comparisons, count(distinct annotation_id) as annotations,
         count(distinct conversation_id) as conversations, count(distinct annotator_id) as annotators
     from release_comparisons
     union all
-    select 'language', lang, count(*), count(distinct annotation_id), count(distinct conversation_id), count(distinct annotator_id)
-    from release_comparisons group by lang
+    select
+        'language', lang, count(*), count(distinct annotation_id),
+        count(distinct conversation_id), count(distinct annotator_id)
+    from release_comparisons
+    group by lang
     union all
-    select 'sampler', sampler, count(*), count(distinct annotation_id), count(distinct conversation_id), count(distinct annotator_id)
-    from release_comparisons group by sampler
+    select
+        'sampler', sampler, count(*), count(distinct annotation_id),
+        count(distinct conversation_id), count(distinct annotator_id)
+    from release_comparisons
+    group by sampler
     union all
-    select 'source', source, count(*), count(distinct annotation_id), count(distinct conversation_id), count(distinct annotator_id)
-    from release_comparisons group by source
+    select
+        'source', source, count(*), count(distinct annotation_id),
+        count(distinct conversation_id), count(distinct annotator_id)
+    from release_comparisons
+    group by source
     union all
-    select 'turn', turn::varchar, count(*), count(distinct annotation_id), count(distinct conversation_id), count(distinct annotator_id)
-    from release_comparisons group by turn
+    select
+        'turn', turn::varchar, count(*), count(distinct annotation_id),
+        count(distinct conversation_id), count(distinct annotator_id)
+    from release_comparisons
+    group by turn
     union all
-    select 'country', coalesce(country, 'unknown'), count(*), count(distinct annotation_id), count(distinct conversation_id),
-        count(distinct annotator_id)
-    from release_comparisons group by coalesce(country, 'unknown')
+    select
+        'country', coalesce(country, 'unknown'), count(*), count(distinct annotation_id),
+        count(distinct conversation_id), count(distinct annotator_id)
+    from release_comparisons
+    group by coalesce(country, 'unknown')
     union all
-    select 'answer model', model, count(distinct comparison_id), count(distinct annotation_id), count(distinct conversation_id),
-        count(distinct annotator_id)
-    from answers group by model
+    select
+        'answer model', model, count(distinct comparison_id), count(distinct annotation_id),
+        count(distinct conversation_id), count(distinct annotator_id)
+    from answers
+    group by model
 )
 
 select * from counts

@@ -3,7 +3,11 @@
 -- scan runs its rules (lib/pii.py) on these: $maybe_pii is its MAYBE_PII, which every finding matches, so the
 -- texts left out here (nearly all) have none, and Python never sees them.
 with texts as (
-    select conversation_id, set_id, 'prompt' as field, unnest(list_transform(list_filter(messages, lambda m: m.role = 'user'), lambda m: m.content)) as text
+    select
+        conversation_id, set_id, 'prompt' as field,  -- noqa: RF03
+        unnest(
+            list_transform(list_filter(messages, lambda m: m.role = 'user'), lambda m: m.content)  -- noqa: RF03
+        ) as text
     from comparisons
     union all
     select conversation_id, set_id, 'response' as field, chosen_text as text

@@ -36,11 +36,15 @@ final as (
     from rows
     where seconds is not null and coalesce(try_cast(seconds as double) < 0, true)
     union all
-    select source_line, 'duplicate_submission', 'annotator ' || annotator_id || ' answered task ' || task_id || ' before'
+    select
+        source_line, 'duplicate_submission',
+        'annotator ' || annotator_id || ' answered task ' || task_id || ' before'
     from rows as r
-    where occurrence > 1 or exists (
-        select 1 from earlier_results as e where e.annotator_id = r.annotator_id and e.task_id = r.task_id
-    )
+    where
+        occurrence > 1 or exists (
+            select 1 from earlier_results as e
+            where e.annotator_id = r.annotator_id and e.task_id = r.task_id
+        )
 )
 
 select * from final

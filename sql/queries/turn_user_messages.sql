@@ -2,6 +2,7 @@
 -- language check of quality control (a read, not a table).
 select
     set_id,
+    lang,
     messages[-1].content as text
 from candidate_sets
 order by set_id

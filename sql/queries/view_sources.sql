@@ -2,8 +2,9 @@
 -- views over the turns and the human files that exist so far).
 select schema_name
 from unnest($schemas) as s (schema_name)
-where exists (
-    select 1
-    from information_schema.tables as t
-    where t.table_schema = s.schema_name and t.table_name = $table
-)
+where
+    exists (
+        select 1
+        from information_schema.tables as t
+        where t.table_schema = s.schema_name and t.table_name = $table
+    )

@@ -1,7 +1,8 @@
 -- candidate_sets: one row per released set: the conversation so far and the four answers (position, model,
 -- text) with how they were sampled, and the licences of its text.
 with released as (
-    select set_id, any_value(item_id) as item_id, any_value(human_text_license) as human_text_license,
+    select
+        set_id, any_value(item_id) as item_id, any_value(human_text_license) as human_text_license,
         any_value(model_text_license) as model_text_license
     from release_comparisons
     group by set_id

@@ -5,7 +5,8 @@
 -- written True/False as in the release. A conversation whose released turns do not run 1, 2, … without a gap
 -- (quality control kept one of its turns out) is left out: the layout has no way to say a turn is missing.
 with annotations as (
-    select distinct annotation_id, conversation_id, annotator_id, turn, set_id, chosen_position, explanation, lang,
+    select distinct
+        annotation_id, conversation_id, annotator_id, turn, set_id, chosen_position, explanation, lang,
         is_pregenerated_first_prompt
     from release_comparisons
 ),

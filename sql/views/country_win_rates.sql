@@ -16,9 +16,13 @@ with sides as (
 ),
 
 contests as (
-    select sampler, country, chosen_pole as pole, 1 as won from sides where chosen_pole <> rejected_pole
+    select sampler, country, chosen_pole as pole, 1 as won
+    from sides
+    where chosen_pole <> rejected_pole
     union all
-    select sampler, country, rejected_pole as pole, 0 as won from sides where chosen_pole <> rejected_pole
+    select sampler, country, rejected_pole as pole, 0 as won
+    from sides
+    where chosen_pole <> rejected_pole
 )
 
 select

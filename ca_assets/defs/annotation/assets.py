@@ -18,19 +18,13 @@ from ca_assets.lib.generation import Generator, ResponseCache
 from ca_assets.lib.ids import stable_id, stable_seed
 from ca_assets.lib.partitions import SINGLE_RUN
 from ca_assets.lib.persona import persona_choice
-from ca_assets.lib.samplers import POSITIONS, SamplingSettings
+from ca_assets.lib.samplers import SamplingSettings
 from ca_assets.lib.schemas import Annotations, Annotators, Assignments, UserTurns
-from ca_assets.lib.simulation import (
-    COUNTRIES,
-    choose,
-    explanation,
-    seconds_to_choose,
-    simulate_annotators,
-)
+from ca_assets.lib.simulation import choose, explanation, seconds_to_choose, simulate_annotators
 from ca_assets.lib.sql import load_sql
 from ca_assets.lib.tables import write_table
-from ca_assets.lib.turns import TURNS, turn_schema
 from ca_assets.lib.user_simulator import next_user_message
+from ca_assets.vocab import COUNTRIES, POSITIONS, TURNS, turn_schema
 
 GROUP = "annotation"
 

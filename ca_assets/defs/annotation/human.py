@@ -9,7 +9,7 @@ from ca_assets.lib.duckdb import DuckDB
 from ca_assets.lib.partitions import SINGLE_RUN
 from ca_assets.lib.schemas import Annotations, Candidates, HumanCandidateSets
 from ca_assets.lib.tables import write_table
-from ca_assets.lib.turns import HUMAN
+from ca_assets.vocab import HUMAN
 
 TABLES = {
     "candidate_sets": "Grain: one row per (conversation, turn) of the human files: the four responses shown, the "

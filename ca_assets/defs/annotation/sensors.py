@@ -13,7 +13,7 @@ from ca_assets.lib.batches import INBOX, INBOX_BATCHES, batch_key, inbox_files
 from ca_assets.lib.checks import table_key
 from ca_assets.lib.duckdb import DuckDB
 from ca_assets.lib.ids import stable_id
-from ca_assets.lib.turns import HUMAN
+from ca_assets.vocab import HUMAN
 
 SETTLE_SECONDS = 10  # a file modified more recently may still be being copied in
 

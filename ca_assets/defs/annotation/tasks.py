@@ -13,7 +13,7 @@ from ca_assets.lib.partitions import SINGLE_RUN
 from ca_assets.lib.paths import written_beside
 from ca_assets.lib.schemas import AnnotationTasks
 from ca_assets.lib.tables import write_table
-from ca_assets.lib.turns import turn_schema
+from ca_assets.vocab import turn_schema
 
 TASKS_DIR = "exports/tasks"
 

@@ -15,12 +15,12 @@ from ca_assets.lib.generation import Generator, ResponseCache
 from ca_assets.lib.ids import stable_id
 from ca_assets.lib.language import LANG_PARTITIONS
 from ca_assets.lib.partitions import SINGLE_RUN
-from ca_assets.lib.samplers import POSITIONS, SAMPLERS, SamplingSettings, request_budget
+from ca_assets.lib.samplers import SamplingSettings, request_budget
 from ca_assets.lib.sampling_run import BackendDown, SetJob, sample_many
 from ca_assets.lib.schemas import Candidates, CandidateSets, GenerationQuarantine, GenerationRequests
 from ca_assets.lib.sql import load_sql
 from ca_assets.lib.tables import write_table
-from ca_assets.lib.turns import TURNS, turn_schema
+from ca_assets.vocab import POSITIONS, SAMPLERS, TURNS, turn_schema
 
 MODEL_POOL = "model"  # one model-serving step at a time: it takes every core (or the GPU)
 

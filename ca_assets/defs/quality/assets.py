@@ -12,15 +12,15 @@ from pydantic import Field
 from ca_assets.lib.checks import DUCKDB_POOL, schema_check, table_key
 from ca_assets.lib.duckdb import DuckDB
 from ca_assets.lib.ids import stable_seed
-from ca_assets.lib.language import LANGS, identifiable_lang
+from ca_assets.lib.language import identifiable_lang
 from ca_assets.lib.partitions import SINGLE_RUN
 from ca_assets.lib.paths import PROMPTS_DIR, project_file
 from ca_assets.lib.quality import QualityRules, score_annotators
-from ca_assets.lib.samplers import POSITIONS
 from ca_assets.lib.schemas import AnnotatorQuality, GoldAnswers, GoldItems, QualityQuarantine
 from ca_assets.lib.simulation import answer_gold, seconds_to_choose
 from ca_assets.lib.sql import load_sql
 from ca_assets.lib.tables import write_table
+from ca_assets.vocab import LANGS, POSITIONS
 
 GROUP = "quality"
 
@@ -129,7 +129,8 @@ def quality_quarantine(duckdb: DuckDB, quality_rules: QualityRules) -> dg.Materi
     # repeat across annotators.
     detected = pd.Series(pd.NA, index=texts.index, dtype="string")
     if quality_rules.check_language:
-        detected = texts["text"].map({t: identifiable_lang(t) for t in texts["text"].unique()}).astype("string")
+        found = {pair: identifiable_lang(*pair) for pair in set(zip(texts["text"], texts["lang"], strict=True))}
+        detected = pd.Series([found[pair] for pair in zip(texts["text"], texts["lang"], strict=True)], index=texts.index, dtype="string")
     languages = pd.DataFrame({"set_id": texts["set_id"], "detected_lang": detected})
     result = write_table(
         duckdb,

@@ -9,7 +9,7 @@ from ca_assets.lib.duckdb import DuckDB
 from ca_assets.lib.metadata import table_metadata
 from ca_assets.lib.partitions import SINGLE_RUN
 from ca_assets.lib.sql import load_sql
-from ca_assets.lib.turns import HUMAN, TURNS, turn_schema
+from ca_assets.vocab import HUMAN, TURNS, turn_schema
 
 # table -> (group, first turn that has it, whether human files have it too)
 VIEWS = {

@@ -25,16 +25,8 @@ from ca_assets.lib.schemas import (
 )
 from ca_assets.lib.sql import load_sql
 from ca_assets.lib.tables import write_table
-from ca_assets.lib.turns import HUMAN, SOURCE_SCHEMAS
-from ca_assets.lib.values import (
-    LABELS,
-    Embed,
-    PrototypeJudge,
-    ValueJudge,
-    accuracy_table,
-    cross_validated_labels,
-    read_calibration_set,
-)
+from ca_assets.lib.values import Embed, PrototypeJudge, ValueJudge, accuracy_table, cross_validated_labels, read_calibration_set
+from ca_assets.vocab import HUMAN, SOURCE_SCHEMAS, VALUE_LABELS
 
 GROUP = "values"
 JUDGES = ("embedding", "llm")
@@ -188,7 +180,7 @@ def build_candidate_values(schema: str) -> dg.AssetsDefinition:
             {"value_rows": frame},
             schema=schema,
             judge=judge.name,
-            poles=dg.MetadataValue.json({label: int((frame["pole"] == label).sum()) for label in (*LABELS, "unjudged")}),
+            poles=dg.MetadataValue.json({label: int((frame["pole"] == label).sum()) for label in (*VALUE_LABELS, "unjudged")}),
         )
 
     return candidate_values
