@@ -28,7 +28,7 @@ import pandas as pd
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from ca_assets.lib.generation import ChatRequest, Generator, ResponseCache, json_object_format
-from ca_assets.lib.prompt_bank import read_bank
+from ca_assets.lib.prompt_bank import bank_prompts
 from ca_assets.lib.samplers import SamplingSettings
 from ca_assets.lib.sampling_run import SetJob, sample_many
 from ca_assets_tests.support.local_server import SERVED_MODEL, llama_cpp_server, vllm_server
@@ -48,7 +48,7 @@ RECORDED: list[ChatRequest] = []
 
 
 def jobs(per_language: int) -> list[SetJob]:
-    rows = pd.DataFrame(read_bank()).sort_values(["lang", "prompt_id"]).groupby("lang").head(per_language)
+    rows = bank_prompts().sort_values(["lang", "prompt_id"]).groupby("lang").head(per_language)
     return [SetJob(r["prompt_id"], r["lang"], r["text"], sampler) for r in rows.to_dict("records") for sampler in BENCH_SAMPLERS]
 
 

@@ -73,3 +73,4 @@ SOURCE_SCHEMAS = (*(turn_schema(t) for t in TURNS), HUMAN)  # what main's views 
 POLES = ("traditional", "secular_rational", "survival", "self_expression")
 AXES = {"trad_secular": ("traditional", "secular_rational"), "surv_self": ("survival", "self_expression")}
 VALUE_LABELS = (*POLES, "none")  # what a value judge says a text expresses
+UNJUDGED = "unjudged"  # a text the judge gave no verdict on (unusable output, or no calibration for its language)

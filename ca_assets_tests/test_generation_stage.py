@@ -1,13 +1,12 @@
 """The generation stage with the real embedded model (llama.cpp + SmolLM2-135M), read back from DuckDB."""
 
 import dagster as dg
-import pandas as pd
 import pytest
 
 from ca_assets.defs.prompts.assets import prompts
 from ca_assets.lib.generation import Generator
 from ca_assets.lib.language import ALL_LANGS_TAGS
-from ca_assets.lib.prompt_bank import read_bank
+from ca_assets.lib.prompt_bank import PromptSources, bank_prompts
 from ca_assets.lib.tables import write_table
 from ca_assets.vocab import LANGS
 from ca_assets_tests.support.generation_run import FIRST_TURN, SMALL_SAMPLING, materialize_generation
@@ -92,10 +91,10 @@ def test_one_language_is_regenerated_and_the_others_rows_stay(duckdb):
 
 
 def test_partitioned_write_refuses_rows_of_another_partition(duckdb):
-    assert dg.materialize([prompts], resources={"duckdb": duckdb}, partition_key="en").success
+    assert dg.materialize([prompts], resources={"duckdb": duckdb, "prompt_sources": PromptSources()}, partition_key="en").success
     with duckdb.connect(read_only=True) as con:
         before = con.sql("select * from prompts order by all").fetchall()
-    english = pd.DataFrame(read_bank()).query("lang == 'en'")
+    english = bank_prompts().query("lang == 'en'")
     with pytest.raises(dg.Failure, match="fall outside this run's partitions"):
         write_table(duckdb, "prompts", {"prompt_rows": english}, replace_where="list_contains($langs, lang)",
                     where_params={"langs": ["fr"]})
@@ -126,7 +125,8 @@ def test_multi_model_sets_record_which_model_wrote_each_answer(duckdb, tmp_path)
 def test_multi_model_without_models_fails_before_any_request(duckdb):
     config = {"ops": {"turn_1__generation": {"config": {"prompts_per_language": 1, "samplers": ["multi_model"]}}}}
     result = dg.materialize(
-        [prompts, FIRST_TURN], resources={"duckdb": duckdb, "generator": Generator(), "sampling": SMALL_SAMPLING},
+        [prompts, FIRST_TURN],
+        resources={"duckdb": duckdb, "prompt_sources": PromptSources(), "generator": Generator(), "sampling": SMALL_SAMPLING},
         run_config=config, raise_on_error=False, tags=ALL_LANGS_TAGS,
     )
     assert not result.success

@@ -9,6 +9,7 @@ import pytest
 from ca_assets.defs.prompts.assets import prompts
 from ca_assets.lib.generation import ChatRequest, GenerationError, Generator, ResponseCache
 from ca_assets.lib.language import ALL_LANGS_TAGS
+from ca_assets.lib.prompt_bank import PromptSources
 from ca_assets.lib.samplers import SamplingSettings, sample_set
 from ca_assets_tests.support.generation_run import FIRST_TURN, SMALL_SAMPLING, kept_and_quarantined, materialize_generation
 from ca_assets_tests.support.local_server import SERVED_MODEL as MODEL
@@ -69,7 +70,9 @@ def test_generation_stage_through_the_server(server, duckdb):
 def test_generation_stops_when_the_backend_is_down(duckdb):
     down = Generator(backend="openai", base_url=f"http://127.0.0.1:{free_port()}/v1", model=MODEL, max_retries=0, timeout_seconds=2)
     result = dg.materialize(
-        [prompts, FIRST_TURN], resources={"duckdb": duckdb, "generator": down, "sampling": SMALL_SAMPLING}, raise_on_error=False,
+        [prompts, FIRST_TURN],
+        resources={"duckdb": duckdb, "prompt_sources": PromptSources(), "generator": down, "sampling": SMALL_SAMPLING},
+        raise_on_error=False,
         run_config={"ops": {"turn_1__generation": {"config": {"prompts_per_language": 2}}}}, tags=ALL_LANGS_TAGS,
     )
     assert not result.success

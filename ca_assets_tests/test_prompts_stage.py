@@ -2,11 +2,12 @@ import dagster as dg
 
 from ca_assets.defs.prompts.assets import prompts, prompts_checks
 from ca_assets.lib.language import ALL_LANGS_TAGS
-from ca_assets.lib.prompt_bank import normalise, prompt_id
+from ca_assets.lib.prompt_bank import PromptSources, normalise, prompt_id
 
 
 def test_prompts_materialize_the_whole_bank_into_duckdb(duckdb):
-    result = dg.materialize([prompts, *prompts_checks], resources={"duckdb": duckdb}, tags=ALL_LANGS_TAGS)
+    resources = {"duckdb": duckdb, "prompt_sources": PromptSources()}
+    result = dg.materialize([prompts, *prompts_checks], resources=resources, tags=ALL_LANGS_TAGS)
     assert result.success
     with duckdb.connect(read_only=True) as con:
         per_lang = dict(con.sql("select lang, count(*) from prompts group by lang").fetchall())
@@ -19,7 +20,7 @@ def test_prompts_materialize_the_whole_bank_into_duckdb(duckdb):
 
 def test_rematerializing_replaces_rows_instead_of_appending(duckdb):
     for _ in range(2):
-        assert dg.materialize([prompts], resources={"duckdb": duckdb}, tags=ALL_LANGS_TAGS).success
+        assert dg.materialize([prompts], resources={"duckdb": duckdb, "prompt_sources": PromptSources()}, tags=ALL_LANGS_TAGS).success
     with duckdb.connect(read_only=True) as con:
         assert con.sql("select count(*), count(distinct prompt_id) from prompts").fetchall() == [(120, 120)]
 

@@ -5,6 +5,7 @@ import dagster as dg
 from ca_assets.lib.duckdb import DuckDB
 from ca_assets.lib.embeddings import Embedder
 from ca_assets.lib.generation import Generator
+from ca_assets.lib.prompt_bank import PromptSources
 from ca_assets.lib.quality import QualityRules
 from ca_assets.lib.release import ReleaseSettings
 from ca_assets.lib.samplers import SamplingSettings
@@ -15,6 +16,8 @@ def resources() -> dg.Definitions:
     return dg.Definitions(
         resources={
             "duckdb": DuckDB(),
+            # Where prompts come from: the bundled bank and/or the user's files under the data directory.
+            "prompt_sources": PromptSources(),
             "generator": Generator(),
             # The LLM value judge's model: in production usually a larger model than the candidates' generator.
             "judge_generator": Generator(),

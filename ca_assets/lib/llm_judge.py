@@ -15,10 +15,9 @@ import pandas as pd
 from ca_assets.lib.generation import ChatRequest, GenerationError, Generator, ResponseCache
 from ca_assets.lib.ids import stable_seed
 from ca_assets.lib.templates import load_template
-from ca_assets.vocab import VALUE_LABELS
+from ca_assets.vocab import UNJUDGED, VALUE_LABELS
 
 TEMPLATE_VERSION = 1
-UNJUDGED = "unjudged"
 VERDICT_SCHEMA = {
     "type": "object",
     "properties": {

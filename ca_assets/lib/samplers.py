@@ -24,7 +24,7 @@ from ca_assets.lib.generation import ChatRequest, GenerationError, Generator, Re
 from ca_assets.lib.ids import stable_seed
 from ca_assets.lib.language import identifiable_lang
 from ca_assets.lib.paths import PROMPTS_DIR
-from ca_assets.lib.templates import Template, load_template
+from ca_assets.lib.templates import Template, template_or_english
 from ca_assets.vocab import POSITIONS, SAMPLERS
 
 TEMPLATE_VERSION = 1
@@ -84,6 +84,11 @@ def nc_schema(max_chars: int) -> dict:
         "required": ["responses"],
         "additionalProperties": False,  # OpenAI's strict structured outputs reject a schema without it
     }
+
+
+def template_name(sampler: str) -> str:
+    """The instructions a sampler sends (multi_model asks each model as iid does)."""
+    return "iid" if sampler == "multi_model" else sampler
 
 
 def request_budget(sampler: str, settings: SamplingSettings) -> int:
@@ -172,7 +177,7 @@ def sample_set(
     prompt id at turn 1, the conversation and turn later) seeds the requests."""
     if sampler not in SAMPLERS:
         raise ValueError(f"unknown sampler {sampler!r}; choose from {SAMPLERS}")
-    template = load_template("iid" if sampler == "multi_model" else sampler, TEMPLATE_VERSION, lang)
+    template = template_or_english(template_name(sampler), TEMPLATE_VERSION, lang)
     messages = (("system", template.render(max_words=settings.max_words)), *as_conversation(prompt))
     outcome = SetOutcome(answers=None, template=template)
     tag = f"{template.name}.v{template.version}.{lang}+{template.sha}"

@@ -7,6 +7,7 @@ from pandera.typing import Series
 from ca_assets.lib.ca_csv import ROW_PROBLEMS
 from ca_assets.lib.demographics import AGES, EDUCATION_LEVELS, GENDERS, POLITICAL
 from ca_assets.lib.pii import PII_KINDS
+from ca_assets.lib.prompt_bank import PROBLEMS as PROMPT_PROBLEMS
 from ca_assets.lib.task_results import RESULT_PROBLEMS, TASK_RESULTS_FORMAT
 from ca_assets.lib.trl import trl_row_problems
 from ca_assets.lib.turns import conversation_problem
@@ -22,6 +23,20 @@ class Prompts(pa.DataFrameModel):
     text: Series[str] = pa.Field(str_length={"min_value": 1})
     source: Series[str]
     detected_lang: Series[str]
+    file: Series[str] = pa.Field(str_length={"min_value": 1})  # bank/<lang>.jsonl or the user's file
+    line: Series[int] = pa.Field(ge=1)
+
+
+class PromptQuarantine(pa.DataFrameModel):
+    file: Series[str] = pa.Field(str_length={"min_value": 1})
+    line: Series[int] = pa.Field(ge=1)
+    lang: Series[str] = pa.Field(nullable=True)  # as the row gave it: not necessarily a configured language
+    reason: Series[str] = pa.Field(isin=PROMPT_PROBLEMS)
+    detail: Series[str] = pa.Field(nullable=True)
+    raw_row: Series[str]
+
+    class Config:
+        unique = ["file", "line"]
 
 
 class CandidateSets(pa.DataFrameModel):

@@ -26,14 +26,17 @@ from ca_assets.vocab import COUNTRIES
 WITHIN_COUNTRY_SD = 0.8
 
 
-def simulate_annotators(per_country: int, seed: int, careless_share: float = 0.0) -> list[dict]:
-    """`per_country` pseudonymous annotators per country, each with an ideal point, a preference for
+def simulate_annotators(per_country: int, seed: int, careless_share: float = 0.0, langs=None) -> list[dict]:
+    """`per_country` pseudonymous annotators per country (of the countries whose language is in `langs`, by default
+    every country), each with an ideal point, a preference for
     position a (annotation tools see this bias), a choice sharpness, and the release's demographic fields.
     Political leaning follows the ideal point loosely (more traditional, more right-leaning) so cohort
     analyses by leaning have something to find; the other fields are drawn uniformly. A `careless_share` of
     annotators click without reading (see `choose`), so quality control has someone real to find."""
     rows = []
     for country in COUNTRIES:
+        if langs is not None and country.lang not in langs:
+            continue  # a country whose language this deployment does not collect in
         for index in range(per_country):
             rng = np.random.default_rng(stable_seed("annotator", country.name, index, seed))
             rows.append(

@@ -30,7 +30,21 @@ class Template:
         return text.strip()
 
 
+def template_file(name: str, version: int, lang: str) -> str:
+    return f"templates/{name}.v{version}.{lang}.txt"
+
+
+def has_template(name: str, version: int, lang: str) -> bool:
+    return PROMPTS_DIR.joinpath(*template_file(name, version, lang).split("/")).is_file()
+
+
 @cache
 def load_template(name: str, version: int, lang: str) -> Template:
-    path = project_file(PROMPTS_DIR, f"templates/{name}.v{version}.{lang}.txt")
+    path = project_file(PROMPTS_DIR, template_file(name, version, lang))
     return Template(name=name, version=version, lang=lang, text=path.read_text(encoding="utf-8"))
+
+
+def template_or_english(name: str, version: int, lang: str) -> Template:
+    """The language's own wording, else the English one: for instructions that ask for answers in the language of
+    the user's message (the samplers'), English instructions serve a language the project has no wording for."""
+    return load_template(name, version, lang if has_template(name, version, lang) else "en")

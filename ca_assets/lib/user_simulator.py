@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ca_assets.lib.generation import ChatRequest, GenerationError, Generator, ResponseCache
 from ca_assets.lib.ids import stable_seed
 from ca_assets.lib.samplers import Conversation, MalformedOutput, SamplingSettings, screen_answer
-from ca_assets.lib.templates import load_template
+from ca_assets.lib.templates import has_template, load_template, template_file
 
 TEMPLATE = "user_turn"
 TEMPLATE_VERSION = 1
@@ -55,6 +55,9 @@ def next_user_message(
     settings: SamplingSettings,
 ) -> UserTurnOutcome:
     """The person's next message after `conversation` (which ends with the assistant's chosen answer)."""
+    if not has_template(TEMPLATE, TEMPLATE_VERSION, lang):  # its wording names the language: no English stand-in
+        missing = template_file(TEMPLATE, TEMPLATE_VERSION, lang)
+        return UserTurnOutcome(text=None, reason="no_template", raw=f"no prompts/{missing}: the user simulator has no wording for {lang}")
     template = load_template(TEMPLATE, TEMPLATE_VERSION, lang)
     messages = (
         ("system", template.render(max_words=settings.max_words)),

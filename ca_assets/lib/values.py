@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ca_assets.lib.paths import PROMPTS_DIR, project_file
-from ca_assets.vocab import AXES, LANGS, POLES
+from ca_assets.vocab import AXES, LANGS, POLES, UNJUDGED
 
 POLES_VERSION = 2
 CALIBRATION_FOLDS = 5  # cross-validation folds over topics, so an item is never judged by a fit that saw it
@@ -39,10 +39,19 @@ def pole_sentences(lang: str, version: int = POLES_VERSION) -> dict[str, list[st
     return {pole: list(table[pole]) for pole in POLES}
 
 
+def calibrated_languages() -> list[str]:
+    """The configured languages the project ships judge material for: a calibration set and pole descriptions."""
+    return [
+        lang for lang in LANGS
+        if (PROMPTS_DIR / "judge" / "calibration" / f"{lang}.jsonl").is_file()
+        and (PROMPTS_DIR / "judge" / "poles" / f"iw_poles.v{POLES_VERSION}.{lang}.json").is_file()
+    ]  # fmt: skip
+
+
 def read_calibration_set() -> pd.DataFrame:
-    """The shipped calibration set: item_id, lang, topic, pole (a label), text; one file per language."""
-    frames = []
-    for lang in LANGS:
+    """The shipped calibration set: item_id, lang, topic, pole (a label), text; one file per calibrated language."""
+    frames = [pd.DataFrame(columns=["item_id", "lang", "topic", "pole", "text"])]
+    for lang in calibrated_languages():
         path = project_file(PROMPTS_DIR, f"judge/calibration/{lang}.jsonl")
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
         frames.append(pd.DataFrame(rows).assign(lang=lang))
@@ -131,15 +140,21 @@ class PrototypeJudge:
             self.languages[lang] = fit_language(descriptions, examples[rows], calibration["pole"][rows].tolist())
 
     def judge(self, texts: list[str], langs: list[str]) -> pd.DataFrame:
-        """trad_secular, surv_self (about -1 and +1 at the calibration poles' means) and label, per text."""
+        """trad_secular, surv_self (about -1 and +1 at the calibration poles' means) and label, per text; a text in a
+        language without calibration material is `unjudged`, and judge_raw says what is missing."""
         vectors = self.embed(texts)
-        frame = pd.DataFrame(index=range(len(texts)), columns=["trad_secular", "surv_self", "label"], dtype=object)
+        frame = pd.DataFrame(index=range(len(texts)), columns=["trad_secular", "surv_self", "label", "judge_raw"], dtype=object)
         langs_array = np.asarray(langs)
         for lang in set(langs):
-            if lang not in self.languages:
-                raise ValueError(f"no calibration for language {lang!r}; calibrated: {sorted(self.languages)}")
-            calibration = self.languages[lang]
             rows = np.flatnonzero(langs_array == lang)
+            if lang not in self.languages:
+                frame.loc[rows, "label"] = UNJUDGED
+                frame.loc[rows, "judge_raw"] = (
+                    f"no calibration material for {lang!r} (prompts/judge/calibration/{lang}.jsonl and "
+                    f"prompts/judge/poles/iw_poles.v{POLES_VERSION}.{lang}.json); calibrated: {sorted(self.languages)}"
+                )
+                continue
+            calibration = self.languages[lang]
             scores = (raw_axis_scores(vectors[rows], calibration.prototypes) - calibration.offset) / calibration.scale
             frame.loc[rows, "trad_secular"] = scores[:, 0]
             frame.loc[rows, "surv_self"] = scores[:, 1]

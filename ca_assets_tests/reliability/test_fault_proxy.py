@@ -11,6 +11,7 @@ import pytest
 from ca_assets.defs.prompts.assets import prompts
 from ca_assets.lib.generation import Generator
 from ca_assets.lib.language import ALL_LANGS_TAGS
+from ca_assets.lib.prompt_bank import PromptSources
 from ca_assets.lib.samplers import SamplingSettings
 from ca_assets.lib.sampling_run import BACKEND_DOWN_AFTER
 from ca_assets_tests.support.fault_proxy import MALFORMED_TEXT, TRANSIENT, Request, fault_proxy, warm_llama_cpp_server
@@ -37,7 +38,8 @@ def _run(duckdb, base_url: str, max_retries: int) -> dg.ExecuteInProcessResult:
     generator = Generator(backend="openai", base_url=base_url, model=SERVED_MODEL, structured_output="json_object_schema",
                           concurrency=2, max_retries=max_retries, timeout_seconds=TIMEOUT_SECONDS)
     return dg.materialize(
-        [prompts, FIRST_TURN, *FIRST_TURN_CHECKS], resources={"duckdb": duckdb, "generator": generator, "sampling": SAMPLING},
+        [prompts, FIRST_TURN, *FIRST_TURN_CHECKS],
+        resources={"duckdb": duckdb, "prompt_sources": PromptSources(), "generator": generator, "sampling": SAMPLING},
         run_config={"ops": {"turn_1__generation": {"config": {"prompts_per_language": 1, "samplers": ["nc", "iid"]}}}},
         raise_on_error=False, tags=ALL_LANGS_TAGS,
     )

@@ -16,6 +16,7 @@ from ca_assets.lib.duckdb import DuckDB
 from ca_assets.lib.embeddings import Embedder
 from ca_assets.lib.generation import Generator
 from ca_assets.lib.language import ALL_LANGS_TAGS
+from ca_assets.lib.prompt_bank import PromptSources
 from ca_assets_tests.support.batch_run import batch_run
 from ca_assets_tests.support.generation_run import SMALL_SAMPLING
 
@@ -44,8 +45,8 @@ def materialize_conversations(duckdb: DuckDB, generator: Generator) -> dg.Execut
               if all(k.asset_key in keys for k in c.check_keys)]
     return dg.materialize(
         [*protocol, *checks],
-        resources={"duckdb": duckdb, "generator": generator, "judge_generator": generator, "sampling": SMALL_SAMPLING,
-                   "embedder": Embedder()},
+        resources={"duckdb": duckdb, "prompt_sources": PromptSources(), "generator": generator, "judge_generator": generator,
+                   "sampling": SMALL_SAMPLING, "embedder": Embedder()},
         run_config={"ops": SMALL_PROTOCOL},
         tags=ALL_LANGS_TAGS,
     )

@@ -9,6 +9,7 @@ from ca_assets.defs.prompts.assets import prompts
 from ca_assets.lib.duckdb import DuckDB
 from ca_assets.lib.generation import Generator
 from ca_assets.lib.language import ALL_LANGS_RANGE, ALL_LANGS_TAGS
+from ca_assets.lib.prompt_bank import PromptSources
 from ca_assets.lib.samplers import SamplingSettings
 
 SMALL_SAMPLING = SamplingSettings(max_words=12, max_tokens=24)
@@ -24,7 +25,7 @@ def materialize_generation(duckdb: DuckDB, generator: Generator, lang: str | Non
     """Prompts and turn 1 for every language, or for `lang` only (one partition)."""
     return dg.materialize(
         [prompts, FIRST_TURN, *FIRST_TURN_CHECKS],
-        resources={"duckdb": duckdb, "generator": generator, "sampling": SMALL_SAMPLING},
+        resources={"duckdb": duckdb, "prompt_sources": PromptSources(), "generator": generator, "sampling": SMALL_SAMPLING},
         run_config={"ops": {"turn_1__generation": {"config": {"prompts_per_language": 1, **config}}}},
         **({"partition_key": lang} if lang else {"tags": ALL_LANGS_TAGS}),
     )

@@ -24,7 +24,7 @@ from ca_assets.lib.simulation import choose, explanation, seconds_to_choose, sim
 from ca_assets.lib.sql import load_sql
 from ca_assets.lib.tables import write_table
 from ca_assets.lib.user_simulator import next_user_message
-from ca_assets.vocab import COUNTRIES, POSITIONS, TURNS, turn_schema
+from ca_assets.vocab import COUNTRIES, LANGS, POSITIONS, TURNS, turn_schema
 
 GROUP = "annotation"
 
@@ -84,7 +84,7 @@ def annotators(config: AnnotatorsConfig, duckdb: DuckDB) -> dg.MaterializeResult
     demographic fields: the simulated ones, and the people of the ingested human files. Simulated annotators
     also carry an ideal point on the two Inglehart–Welzel axes, drawn around their country's position, a bias
     toward position a and a choice sharpness."""
-    frame = pd.DataFrame(simulate_annotators(config.per_country, config.seed, config.careless_share))
+    frame = pd.DataFrame(simulate_annotators(config.per_country, config.seed, config.careless_share, langs=LANGS))
     return write_table(
         duckdb,
         "annotators",
@@ -101,17 +101,26 @@ def annotators(config: AnnotatorsConfig, duckdb: DuckDB) -> dg.MaterializeResult
     kinds={"duckdb"},
     pool=DUCKDB_POOL,
 )
-def assignments(config: AssignmentsConfig, duckdb: DuckDB) -> dg.MaterializeResult:
+def assignments(context: dg.AssetExecutionContext, config: AssignmentsConfig, duckdb: DuckDB) -> dg.MaterializeResult:
     """Grain: one row per conversation: a simulated annotator shown a first-turn candidate set of their
     language. Each set gets `annotators_per_set` annotators, the least-loaded of the cohort first, so the work
-    is balanced within each country (checked)."""
+    is balanced within each country (checked). Sets in a language no simulated country speaks get none: people
+    annotate them (the task export)."""
     with duckdb.connect(read_only=True) as con:
         sets = con.sql(load_sql("queries", "first_turn_sets")).df()
         people = con.sql(load_sql("queries", "simulated_annotators")).df()
+    unspoken = sorted(set(sets["lang"]) - set(people["assigned_lang"]))
+    if unspoken:
+        context.log.warning(
+            f"no simulated annotators speak {unspoken} (the simulated countries are {[c.name for c in COUNTRIES]}): "
+            f"their {int(sets['lang'].isin(unspoken).sum())} first-turn sets are left to people (exports/tasks/)"
+        )
     load: Counter = Counter()
     rows = []
     for s in sets.itertuples(index=False):
         cohort = people[people["assigned_lang"] == s.lang]
+        if cohort.empty:
+            continue
         if len(cohort) < config.annotators_per_set:
             raise dg.Failure(
                 f"annotators_per_set={config.annotators_per_set} but the {s.lang} cohort has {len(cohort)} simulated "
@@ -131,6 +140,7 @@ def assignments(config: AssignmentsConfig, duckdb: DuckDB) -> dg.MaterializeResu
         {"assignment_rows": frame},
         per_country=dg.MetadataValue.json(frame["country"].value_counts().sort_index().to_dict()),
         annotators_per_set=config.annotators_per_set,
+        languages_without_annotators=dg.MetadataValue.json(unspoken),
     )
 
 

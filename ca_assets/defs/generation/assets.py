@@ -15,11 +15,12 @@ from ca_assets.lib.generation import Generator, ResponseCache
 from ca_assets.lib.ids import stable_id
 from ca_assets.lib.language import LANG_PARTITIONS
 from ca_assets.lib.partitions import SINGLE_RUN
-from ca_assets.lib.samplers import SamplingSettings, request_budget
+from ca_assets.lib.samplers import TEMPLATE_VERSION, SamplingSettings, request_budget, template_name
 from ca_assets.lib.sampling_run import BackendDown, SetJob, sample_many
 from ca_assets.lib.schemas import Candidates, CandidateSets, GenerationQuarantine, GenerationRequests
 from ca_assets.lib.sql import load_sql
 from ca_assets.lib.tables import write_table
+from ca_assets.lib.templates import has_template, template_file
 from ca_assets.vocab import POSITIONS, SAMPLERS, TURNS, turn_schema
 
 MODEL_POOL = "model"  # one model-serving step at a time: it takes every core (or the GPU)
@@ -59,6 +60,16 @@ def _requests_first_turn(con, config: GenerationConfig, generator: Generator, la
     return pd.DataFrame(rows, columns=["prompt_id", "lang", "sampler", "conversation_id", "key", "messages"])
 
 
+def _english_instructions(requests: pd.DataFrame) -> set[tuple[str, str]]:
+    """(language, missing template file) for each language of the requests that has no instructions of its own."""
+    pairs = set(zip(requests["lang"], requests["sampler"].map(template_name), strict=True))
+    return {
+        (lang, template_file(name, TEMPLATE_VERSION, lang))
+        for lang, name in pairs
+        if not has_template(name, TEMPLATE_VERSION, lang)
+    }
+
+
 def _requests_later_turn(con, turn: int) -> pd.DataFrame:
     """Every conversation whose user turn exists: its history plus the new message, under its own sampler."""
     rows = con.sql(load_sql("queries", "conversation_requests")).df()
@@ -96,6 +107,13 @@ def build_generation(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetCheck
         requests["request_id"] = [
             stable_id("request", r.prompt_id, turn, r.sampler, r.conversation_id) for r in requests.itertuples(index=False)
         ]
+        english = _english_instructions(requests)
+        if english:
+            context.log.warning(
+                f"turn {turn}: no sampler instructions in {sorted({lang for lang, _ in english})} ("
+                + ", ".join(f"prompts/{name}" for _, name in sorted(english))
+                + "): their sets use the English ones, which ask for answers in the language of the user's message"
+            )
         context.log.info(
             f"turn {turn}: generating {len(requests)} candidate sets with {generator.backend}:{generator.model_name}"
         )
@@ -169,6 +187,7 @@ def build_generation(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetCheck
             "backend": generator.backend,
             "model": generator.model_name,
             "sampling": dg.MetadataValue.json(sampling.model_dump()),
+            "english_instructions_for": dg.MetadataValue.json(sorted({lang for lang, _ in english})),
         }
         request_rows = requests[list(GenerationRequests.to_schema().columns)]
         # Turn 1 is partitioned by language: only the run's languages' rows are replaced. Rows of a prompt no

@@ -30,9 +30,14 @@ class GoldAnswersConfig(dg.Config):
     seed: int = Field(default=0, description="Seed for which items and the answers.")
 
 
+def gold_languages() -> list[str]:
+    """The configured languages the project ships attention-check items for."""
+    return [lang for lang in LANGS if (PROMPTS_DIR / "gold" / f"{lang}.jsonl").is_file()]
+
+
 def read_gold_items() -> pd.DataFrame:
     rows = []
-    for lang in LANGS:
+    for lang in gold_languages():
         for line in project_file(PROMPTS_DIR, f"gold/{lang}.jsonl").read_text(encoding="utf-8").splitlines():
             item = json.loads(line)
             rows.append(
@@ -40,14 +45,20 @@ def read_gold_items() -> pd.DataFrame:
                  **{f"response_{p}": text for p, text in zip(POSITIONS, item["responses"], strict=True)},
                  "correct_position": item["correct"]}
             )
-    return pd.DataFrame(rows)
+    columns = ["item_id", "lang", "prompt", *(f"response_{p}" for p in POSITIONS), "correct_position"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 @dg.asset(key=table_key("gold_items"), group_name=GROUP, kinds={"duckdb"}, pool=DUCKDB_POOL, backfill_policy=SINGLE_RUN)
-def gold_items(duckdb: DuckDB) -> dg.MaterializeResult:
+def gold_items(context: dg.AssetExecutionContext, duckdb: DuckDB) -> dg.MaterializeResult:
     """Grain: one row per attention-check item (prompts/gold/<lang>.jsonl): a prompt and four responses, exactly
     one of them the right pick."""
-    return write_table(duckdb, "gold_items", {"gold_rows": read_gold_items()})
+    missing = [lang for lang in LANGS if lang not in gold_languages()]
+    if missing:
+        context.log.warning(f"no attention-check items in {missing} (prompts/gold/<lang>.jsonl): their annotators get none")
+    return write_table(
+        duckdb, "gold_items", {"gold_rows": read_gold_items()}, languages_without_items=dg.MetadataValue.json(missing)
+    )
 
 
 @dg.asset(

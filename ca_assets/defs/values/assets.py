@@ -25,8 +25,16 @@ from ca_assets.lib.schemas import (
 )
 from ca_assets.lib.sql import load_sql
 from ca_assets.lib.tables import write_table
-from ca_assets.lib.values import Embed, PrototypeJudge, ValueJudge, accuracy_table, cross_validated_labels, read_calibration_set
-from ca_assets.vocab import HUMAN, SOURCE_SCHEMAS, VALUE_LABELS
+from ca_assets.lib.values import (
+    Embed,
+    PrototypeJudge,
+    ValueJudge,
+    accuracy_table,
+    calibrated_languages,
+    cross_validated_labels,
+    read_calibration_set,
+)
+from ca_assets.vocab import HUMAN, LANGS, SOURCE_SCHEMAS, VALUE_LABELS
 
 GROUP = "values"
 JUDGES = ("embedding", "llm")
@@ -43,13 +51,20 @@ def _llm_judge(duckdb: DuckDB, generator: Generator, log) -> LlmJudge:
 
 
 @dg.asset(key=table_key("calibration_set"), group_name=GROUP, kinds={"duckdb"}, pool=DUCKDB_POOL, backfill_policy=SINGLE_RUN)
-def calibration_set(duckdb: DuckDB) -> dg.MaterializeResult:
+def calibration_set(context: dg.AssetExecutionContext, duckdb: DuckDB) -> dg.MaterializeResult:
     """Grain: one row per labelled text of the shipped calibration set (prompts/judge/calibration/<lang>.jsonl,
     written for this project): 10 topics x 5 labels (four IW poles and none) per language."""
     rows = read_calibration_set()
+    uncalibrated = [lang for lang in LANGS if lang not in calibrated_languages()]
+    if uncalibrated:
+        context.log.warning(
+            f"no calibration material for {uncalibrated}: the embedding judge leaves their candidates unjudged (add "
+            "prompts/judge/calibration/<lang>.jsonl and prompts/judge/poles/iw_poles.v2.<lang>.json, or use the llm judge)"
+        )
     counts = rows.groupby(["lang", "pole"]).size().unstack(fill_value=0)
     return write_table(
-        duckdb, "calibration_set", {"calibration_rows": rows}, per_language=dg.MetadataValue.md(counts.to_markdown())
+        duckdb, "calibration_set", {"calibration_rows": rows}, per_language=dg.MetadataValue.md(counts.to_markdown()),
+        languages_without_calibration=dg.MetadataValue.json(uncalibrated),
     )
 
 
@@ -171,6 +186,9 @@ def build_candidate_values(schema: str) -> dg.AssetsDefinition:
             else _llm_judge(duckdb, judge_generator, context.log.info)
         )
         verdicts = judge.judge(rows["text"].tolist(), rows["lang"].tolist())
+        uncalibrated = sorted(set(rows["lang"]) - set(calibrated_languages())) if config.judge == "embedding" else []
+        if uncalibrated:
+            context.log.warning(f"no calibration material for {uncalibrated}: their candidates are unjudged (see calibration_set)")
         if "judge_raw" not in verdicts:
             verdicts = verdicts.assign(judge_raw=None)
         frame = pd.concat([rows[["candidate_id"]], verdicts.rename(columns={"label": "pole"})], axis=1).assign(judge=judge.name)
