@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DG = Path(sys.executable).with_name("dg")
 
 EXPECTED_TABLES = {
-    "prompts", "candidate_sets", "candidates", "generation_requests", "generation_quarantine", "candidate_embeddings",
+    "prompts", "prompt_quarantine", "candidate_sets", "candidates", "generation_requests", "generation_quarantine", "candidate_embeddings",
     "candidate_values", "set_diversity", "annotators", "annotations", "comparisons", "calibration_set",
     "judge_calibration", "sampler_report", "annotation_files", "human_turns", "annotation_quarantine", "assignments",
     "user_turns", "gold_items", "gold_answers", "annotator_quality", "quality_quarantine", "task_results",

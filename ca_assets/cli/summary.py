@@ -9,6 +9,7 @@ from ca_assets.lib.sql import load_sql
 
 TABLES = (
     "prompts",
+    "prompt_quarantine",
     "candidate_sets",
     "candidates",
     "generation_requests",
