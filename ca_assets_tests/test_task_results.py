@@ -1,6 +1,8 @@
 """The project's task-result format: strict reading (a broken file is refused whole) and the row checks
 against the exported tasks (every row kept or quarantined with its reasons)."""
 
+import json
+
 import duckdb
 import pandas as pd
 import pytest
@@ -32,6 +34,15 @@ def test_jsonl_and_csv_read_the_same_rows_with_their_lines(tmp_path):
         assert frame["next_message"].iloc[1] == "Et après ?" and pd.isna(frame["explanation"]).all()
     assert is_task_results(jsonl) and is_task_results(csv)
     assert not is_task_results(_write(tmp_path, "ca.csv", "conversation_id,annotator_id\n1,2\n"))
+
+
+def test_raw_line_separators_inside_a_json_string_stay_text(tmp_path):
+    """The project's own exports write U+2028 and U+0085 unescaped (ensure_ascii=False): they are not line breaks."""
+    explanation = "first\u2028second\u0085third"
+    row = {"task_id": "set-1", "annotator_id": "ann-1", "chosen": "b", "explanation": explanation}
+    path = _write(tmp_path, "r.jsonl", json.dumps(row, ensure_ascii=False) + "\n")
+    frame = read_task_results(path)
+    assert list(frame["explanation"]) == [explanation] and list(frame["source_line"]) == [1]
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,9 @@
 languages, the judge's calibration, aggregates and the preference evaluation, and where the plots, exports and
 release files are."""
 
+import sys
+from pathlib import Path
+
 import duckdb
 
 from ca_assets.lib.duckdb import DuckDB
@@ -71,7 +74,8 @@ def main() -> None:
         for path in sorted(p for p in (store.root / folder).rglob("*") if p.is_file()):
             print(f"  {path}")
     snapshot = store.root / "snapshot" / "ca.duckdb"
-    print(f"\nquery it (a snapshot, safe during runs): .venv/bin/duckdb -readonly {snapshot}")
+    shell = Path(sys.executable).with_name("duckdb")  # the duckdb-cli package installs it beside this Python
+    print(f"\nquery it (a snapshot, safe during runs): {shell} -readonly {snapshot}")
     print("  e.g. -c \"select * from country_win_rates\"; from Python, the live file while no run writes:")
     print(f"  duckdb.connect({str(store.database_path)!r}, read_only=True)\n")
 

@@ -13,6 +13,7 @@ unknown labels, ...) are for `split_rows`, which quarantines those rows with rea
 
 import codecs
 import csv
+import json
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -162,6 +163,25 @@ def csv_records(
             lines.append(next_line)
         next_line = reader.line_num + 1
     return header, rows, lines
+
+
+def jsonl_records(text: str, name: str) -> tuple[list[dict], list[int]]:
+    """(one dict per JSON line, the line each is on), read strictly: a line that is not a JSON object is FileRejected
+    (`malformed_row`). Lines are split on \\n only: a JSON string may hold U+2028 or U+0085 raw (ours do, written
+    with ensure_ascii=False), which str.splitlines would cut in two. Blank lines are skipped."""
+    records, lines = [], []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise FileRejected("malformed_row", f"{name}: line {number} is not JSON: {error}") from None
+        if not isinstance(record, dict):
+            raise FileRejected("malformed_row", f"{name}: line {number} is not a JSON object")
+        records.append(record)
+        lines.append(number)
+    return records, lines
 
 
 def read_ca_csv(path: Path) -> pd.DataFrame:

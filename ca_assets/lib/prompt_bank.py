@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 from pydantic import Field
 
-from ca_assets.lib.ca_csv import FileRejected, csv_records, decode
+from ca_assets.lib.ca_csv import FileRejected, csv_records, decode, jsonl_records
 from ca_assets.lib.ids import stable_id
 from ca_assets.lib.language import detect_lang
 from ca_assets.lib.paths import PROMPTS_DIR
@@ -116,18 +116,7 @@ def read_prompt_file(path: Path, name: str) -> list[dict]:
             header, cells, lines = csv_records(text, name, _check_header)
             records = [dict(zip(header, record, strict=True)) for record in cells]
         else:
-            records, lines = [], []
-            for number, line in enumerate(text.split("\n"), start=1):  # JSON strings may hold U+2028: split on \n only
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as error:
-                    raise FileRejected("malformed_row", f"{name}: line {number} is not JSON: {error}") from None
-                if not isinstance(record, dict):
-                    raise FileRejected("malformed_row", f"{name}: line {number} is not a JSON object")
-                records.append(record)
-                lines.append(number)
+            records, lines = jsonl_records(text, name)
     columns = {column for record in records for column in record}
     _check_header(sorted(columns) if records else list(REQUIRED), name)
     return [

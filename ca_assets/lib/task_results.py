@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ca_assets.lib.ca_csv import SOURCE_LINE, FileRejected, csv_records, decode
+from ca_assets.lib.ca_csv import SOURCE_LINE, FileRejected, csv_records, decode, jsonl_records
 
 TASK_RESULTS_FORMAT = "task_results"
 REQUIRED = ("task_id", "annotator_id", "chosen")
@@ -49,7 +49,7 @@ def read_task_results(path: Path) -> pd.DataFrame:
     text = decode(Path(path).read_bytes(), name)
     if text and not text.endswith(("\n", "\r")):
         raise FileRejected("truncated", f"{name} does not end with a line break: it may have been cut off")
-    rows, lines = (_jsonl if name.endswith(".jsonl") else _csv)(text, name)
+    rows, lines = (jsonl_records if name.endswith(".jsonl") else _csv)(text, name)
     missing = [field for field in REQUIRED if rows and not any(field in row for row in rows)]
     if missing:
         raise FileRejected("header", f"{name} has no {missing} in any result; required: {list(REQUIRED)}")
@@ -62,22 +62,6 @@ def _text(value) -> str | None:
     if value is None:
         return None
     return value if isinstance(value, str) else json.dumps(value)
-
-
-def _jsonl(text: str, name: str) -> tuple[list[dict], list[int]]:
-    rows, lines = [], []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise FileRejected("malformed_row", f"{name}: line {number} is not JSON: {error}") from error
-        if not isinstance(row, dict):
-            raise FileRejected("malformed_row", f"{name}: line {number} is not a JSON object")
-        rows.append(row)
-        lines.append(number)
-    return rows, lines
 
 
 def _check_header(header: list[str], name: str) -> None:
