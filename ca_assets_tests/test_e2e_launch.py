@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dagster as dg
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 import yaml
 
@@ -17,6 +18,7 @@ from ca_assets.definitions import defs
 from ca_assets.lib.duckdb import DuckDB
 from ca_assets.lib.language import ALL_LANGS_RANGE
 from ca_assets.lib.sql import load_sql
+from ca_assets.vocab import SOURCE_SCHEMAS
 from ca_assets_tests.support.conversation_run import SMALL_PROTOCOL
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
@@ -113,6 +115,34 @@ def test_every_asset_check_ran_and_no_error_check_failed(launched, monkeypatch):
             # WARN checks (homogeneous sets, a judge at chance) may flag the toy model's output; ERROR ones may not.
             failed = {k.name for k, r in results.items() if not r.passed and r.severity == AssetCheckSeverity.ERROR}
             assert not failed, failed
+
+
+def test_every_table_has_exactly_its_models_columns(launched):
+    """Models are strict, and this holds them to the tables the graph writes: no undeclared column, none missing;
+    the release files too. (The union views in main take their sources' columns; they are not checked.)"""
+    from ca_assets.defs.releases.assets import FILES
+    from ca_assets.lib.checks import MODELS
+
+    data, _, _ = launched
+    defs()  # the definitions fill MODELS as they define the checks
+    with DuckDB(data_dir=str(data)).connect(read_only=True) as con:
+        columns = {}
+        for schema, table, column in con.sql(
+            "select table_schema, table_name, column_name from information_schema.columns where table_schema <> 'cache'"
+        ).fetchall():
+            columns.setdefault((schema, table), set()).add(column)
+    unions = {("main", table) for schema, table in columns if schema in SOURCE_SCHEMAS}
+    differ = {
+        f"{schema}.{table}": (sorted(found - set(MODELS[(schema, table)].to_schema().columns)),
+                              sorted(set(MODELS[(schema, table)].to_schema().columns) - found))
+        for (schema, table), found in columns.items() if (schema, table) in MODELS
+    }  # fmt: skip
+    assert not {name: pair for name, pair in differ.items() if pair != ([], [])}
+    unmodelled = sorted(f"{schema}.{table}" for schema, table in set(columns) - set(MODELS) - unions)
+    assert not unmodelled, unmodelled
+    for name, (model, _) in FILES.items():
+        found = set(pq.ParquetFile(data / "releases" / f"{name}.parquet").schema_arrow.names)
+        assert found == set(model.to_schema().columns), name
 
 
 def test_trl_export_reads_back_with_message_lists(launched):

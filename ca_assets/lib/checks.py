@@ -13,6 +13,8 @@ from ca_assets.lib.sql import load_sql
 
 DUCKDB_POOL = "duckdb"
 FAILURE_ROWS_SHOWN = 20
+# (schema, table) -> its Pandera model, filled as the checks are defined: what the tests hold each table's columns to.
+MODELS: dict[tuple[str, str], type[pa.DataFrameModel]] = {}
 
 
 def table_key(table: str, schema: str = "main") -> dg.AssetKey:
@@ -41,6 +43,7 @@ def validate_frame(frame: pd.DataFrame, model: type[pa.DataFrameModel]) -> dg.As
 
 def schema_check(table: str, model: type[pa.DataFrameModel], schema: str = "main") -> dg.AssetChecksDefinition:
     """Blocking check that the table satisfies its Pandera model; downstream assets wait for it."""
+    MODELS[(schema, table)] = model
 
     @dg.asset_check(
         asset=table_key(table, schema),

@@ -1,4 +1,7 @@
-"""Pandera models, one per table, named in PascalCase after the table. Each becomes a blocking asset check."""
+"""Pandera models, one per table, named in PascalCase after the table. Each becomes a blocking asset check.
+
+Every model is strict: a column the model does not declare fails the check, so nothing ships unnoticed (a release
+file built with `select *` included)."""
 
 import pandas as pd
 import pandera.pandas as pa
@@ -16,7 +19,12 @@ from ca_assets.vocab import AXES, COUNTRIES, LANGS, MAX_TURNS, POLES, POSITIONS,
 ID = {"str_length": {"min_value": 8, "max_value": 64}}
 
 
-class Prompts(pa.DataFrameModel):
+class Model(pa.DataFrameModel):
+    class Config:
+        strict = True
+
+
+class Prompts(Model):
     prompt_id: Series[str] = pa.Field(unique=True, **ID)
     lang: Series[str] = pa.Field(isin=LANGS)
     topic: Series[str]
@@ -27,7 +35,7 @@ class Prompts(pa.DataFrameModel):
     line: Series[int] = pa.Field(ge=1)
 
 
-class PromptQuarantine(pa.DataFrameModel):
+class PromptQuarantine(Model):
     file: Series[str] = pa.Field(str_length={"min_value": 1})
     line: Series[int] = pa.Field(ge=1)
     lang: Series[str] = pa.Field(nullable=True)  # as the row gave it: not necessarily a configured language
@@ -39,7 +47,7 @@ class PromptQuarantine(pa.DataFrameModel):
         unique = ["file", "line"]
 
 
-class CandidateSets(pa.DataFrameModel):
+class CandidateSets(Model):
     set_id: Series[str] = pa.Field(unique=True, **ID)
     request_id: Series[str] = pa.Field(unique=True, **ID)
     prompt_id: Series[str] = pa.Field(**ID)
@@ -67,7 +75,7 @@ class CandidateSets(pa.DataFrameModel):
         return frame.apply(lambda r: conversation_problem(r["messages"], r["turn"]) is None, axis=1)
 
 
-class HumanCandidateSets(pa.DataFrameModel):
+class HumanCandidateSets(Model):
     set_id: Series[str] = pa.Field(unique=True, **ID)
     request_id: Series[str] = pa.Field(unique=True, **ID)
     prompt_id: Series[str] = pa.Field(**ID)
@@ -77,6 +85,7 @@ class HumanCandidateSets(pa.DataFrameModel):
     sampler: Series[str] = pa.Field(isin=[UNKNOWN_SAMPLER])
     messages: Series[object]
     backend: Series[str] = pa.Field(isin=["file"])
+    model: Series[str] = pa.Field(nullable=True)  # null: the files do not say which model wrote the responses
     file_sha: Series[str] = pa.Field(str_length={"min_value": 64, "max_value": 64})
     source_line: Series[int] = pa.Field(ge=2)
 
@@ -88,7 +97,7 @@ class HumanCandidateSets(pa.DataFrameModel):
         return frame.apply(lambda r: conversation_problem(r["messages"], r["turn"]) is None, axis=1)
 
 
-class Candidates(pa.DataFrameModel):
+class Candidates(Model):
     candidate_id: Series[str] = pa.Field(unique=True, **ID)
     set_id: Series[str] = pa.Field(**ID)
     position: Series[str] = pa.Field(isin=POSITIONS)
@@ -99,7 +108,7 @@ class Candidates(pa.DataFrameModel):
         unique = ["set_id", "position"]
 
 
-class GenerationRequests(pa.DataFrameModel):
+class GenerationRequests(Model):
     request_id: Series[str] = pa.Field(unique=True, **ID)
     prompt_id: Series[str] = pa.Field(**ID)
     conversation_id: Series[str] = pa.Field(nullable=True, **ID)
@@ -107,7 +116,7 @@ class GenerationRequests(pa.DataFrameModel):
     sampler: Series[str] = pa.Field(isin=SAMPLERS)
 
 
-class GenerationQuarantine(pa.DataFrameModel):
+class GenerationQuarantine(Model):
     request_id: Series[str] = pa.Field(unique=True, **ID)
     prompt_id: Series[str] = pa.Field(**ID)
     conversation_id: Series[str] = pa.Field(nullable=True, **ID)
@@ -118,7 +127,7 @@ class GenerationQuarantine(pa.DataFrameModel):
     requests: Series[int] = pa.Field(ge=1)
 
 
-class CandidateEmbeddings(pa.DataFrameModel):
+class CandidateEmbeddings(Model):
     candidate_id: Series[str] = pa.Field(unique=True, **ID)
     model: Series[str]
     dim: Series[int] = pa.Field(gt=0)
@@ -129,7 +138,7 @@ class CandidateEmbeddings(pa.DataFrameModel):
         return frame["embedding"].map(len) == frame["dim"]
 
 
-class CalibrationSet(pa.DataFrameModel):
+class CalibrationSet(Model):
     item_id: Series[str]
     lang: Series[str] = pa.Field(isin=LANGS)
     topic: Series[str]
@@ -140,7 +149,7 @@ class CalibrationSet(pa.DataFrameModel):
         unique = ["lang", "item_id"]
 
 
-class JudgeCalibration(pa.DataFrameModel):
+class JudgeCalibration(Model):
     judge: Series[str]
     lang: Series[str] = pa.Field(isin=[*LANGS, "all"])
     measure: Series[str] = pa.Field(isin=[*AXES, "label"])
@@ -153,7 +162,7 @@ class JudgeCalibration(pa.DataFrameModel):
         unique = ["judge", "lang", "measure"]
 
 
-class CandidateValues(pa.DataFrameModel):
+class CandidateValues(Model):
     candidate_id: Series[str] = pa.Field(unique=True, **ID)
     judge: Series[str]
     trad_secular: Series[float] = pa.Field(nullable=True)  # null only when unjudged
@@ -166,7 +175,7 @@ class CandidateValues(pa.DataFrameModel):
         return (frame["pole"] == "unjudged") | (frame["trad_secular"].notna() & frame["surv_self"].notna())
 
 
-class SetDiversity(pa.DataFrameModel):
+class SetDiversity(Model):
     set_id: Series[str] = pa.Field(unique=True, **ID)
     sampler: Series[str] = pa.Field(isin=[*SAMPLERS, UNKNOWN_SAMPLER])
     lang: Series[str] = pa.Field(isin=LANGS)
@@ -180,7 +189,7 @@ class SetDiversity(pa.DataFrameModel):
     homogeneous: Series[bool]
 
 
-class SamplerReport(pa.DataFrameModel):
+class SamplerReport(Model):
     sampler: Series[str] = pa.Field(isin=SAMPLERS)
     lang: Series[str] = pa.Field(isin=[*LANGS, "all"])
     requested: Series[int] = pa.Field(gt=0)
@@ -205,7 +214,7 @@ class SamplerReport(pa.DataFrameModel):
         return frame["requested"] == frame["kept"] + frame["quarantined"]
 
 
-class Annotators(pa.DataFrameModel):
+class Annotators(Model):
     annotator_id: Series[str] = pa.Field(unique=True)
     country: Series[str] = pa.Field(nullable=True, isin=[c.name for c in COUNTRIES])  # null: a file did not say
     assigned_lang: Series[str] = pa.Field(nullable=True, isin=LANGS)
@@ -223,7 +232,7 @@ class Annotators(pa.DataFrameModel):
     careless: Series[pd.BooleanDtype] = pa.Field(nullable=True, coerce=True)  # simulated only: the truth quality control estimates
 
 
-class AnnotationFiles(pa.DataFrameModel):
+class AnnotationFiles(Model):
     file_sha: Series[str] = pa.Field(unique=True, str_length={"min_value": 64, "max_value": 64})
     file_name: Series[str] = pa.Field(str_length={"min_value": 1})
     format: Series[str] = pa.Field(isin=["community_alignment_csv", TASK_RESULTS_FORMAT])
@@ -237,7 +246,7 @@ class AnnotationFiles(pa.DataFrameModel):
         return frame["rows_in"] == frame["rows_kept"] + frame["rows_quarantined"]
 
 
-class HumanTurns(pa.DataFrameModel):
+class HumanTurns(Model):
     file_sha: Series[str]
     source_line: Series[int] = pa.Field(ge=2)  # line 1 is the header
     conversation_id: Series[str] = pa.Field(str_length={"min_value": 1})
@@ -266,7 +275,7 @@ class HumanTurns(pa.DataFrameModel):
         unique = ["file_sha", "source_line", "turn"]
 
 
-class AnnotationQuarantine(pa.DataFrameModel):
+class AnnotationQuarantine(Model):
     file_sha: Series[str]
     file_name: Series[str]
     source_line: Series[int] = pa.Field(ge=1)  # a JSONL result can be on line 1
@@ -280,7 +289,7 @@ class AnnotationQuarantine(pa.DataFrameModel):
         unique = ["file_sha", "source_line"]
 
 
-class Assignments(pa.DataFrameModel):
+class Assignments(Model):
     conversation_id: Series[str] = pa.Field(unique=True, **ID)
     annotator_id: Series[str]
     set_id: Series[str] = pa.Field(**ID)
@@ -293,7 +302,7 @@ class Assignments(pa.DataFrameModel):
         unique = ["annotator_id", "set_id"]
 
 
-class UserTurns(pa.DataFrameModel):
+class UserTurns(Model):
     conversation_id: Series[str] = pa.Field(unique=True, **ID)
     turn: Series[int] = pa.Field(ge=2, le=MAX_TURNS)
     annotator_id: Series[str]
@@ -312,7 +321,7 @@ class UserTurns(pa.DataFrameModel):
         return frame["text"].notna() != frame["reason"].notna()
 
 
-class Annotations(pa.DataFrameModel):
+class Annotations(Model):
     annotation_id: Series[str] = pa.Field(unique=True, **ID)
     conversation_id: Series[str] = pa.Field(**ID)
     turn: Series[int] = pa.Field(ge=1, le=MAX_TURNS)
@@ -339,7 +348,7 @@ class Annotations(pa.DataFrameModel):
         return (frame["source"] != "human") | (frame["file_sha"].notna() & frame["source_line"].notna())
 
 
-class Comparisons(pa.DataFrameModel):
+class Comparisons(Model):
     comparison_id: Series[str] = pa.Field(unique=True, **ID)
     annotation_id: Series[str] = pa.Field(**ID)
     conversation_id: Series[str] = pa.Field(**ID)
@@ -369,7 +378,7 @@ class Comparisons(pa.DataFrameModel):
         return frame["chosen_position"] != frame["rejected_position"]
 
 
-class Aggregates(pa.DataFrameModel):
+class Aggregates(Model):
     item_id: Series[str] = pa.Field(**ID)
     set_id: Series[str] = pa.Field(**ID)
     prompt_id: Series[str] = pa.Field(**ID)
@@ -404,7 +413,7 @@ class Aggregates(pa.DataFrameModel):
         return frame["contested"] == frame["contested_reason"].notna()
 
 
-class PreferenceEval(pa.DataFrameModel):
+class PreferenceEval(Model):
     sampler: Series[str] = pa.Field(isin=[*SAMPLERS, UNKNOWN_SAMPLER])
     model: Series[str] = pa.Field(isin=["pooled", "cohort"])
     cohort: Series[str]
@@ -420,7 +429,7 @@ class PreferenceEval(pa.DataFrameModel):
         unique = ["sampler", "model", "cohort"]
 
 
-class PiiFindings(pa.DataFrameModel):
+class PiiFindings(Model):
     conversation_id: Series[str] = pa.Field(**ID)
     set_id: Series[str] = pa.Field(**ID)
     field: Series[str] = pa.Field(isin=["prompt", "response", "explanation"])
@@ -428,7 +437,7 @@ class PiiFindings(pa.DataFrameModel):
     matched: Series[str] = pa.Field(str_length={"min_value": 1})
 
 
-class ReleaseExclusions(pa.DataFrameModel):
+class ReleaseExclusions(Model):
     conversation_id: Series[str] = pa.Field(unique=True, **ID)
     reasons: Series[object]
     detail: Series[str]
@@ -444,13 +453,16 @@ class ReleaseComparisons(Comparisons):
     model_text_license: Series[str] = pa.Field(str_length={"min_value": 1})
 
 
-class ReleaseCandidateSets(pa.DataFrameModel):
+class ReleaseCandidateSets(Model):
     set_id: Series[str] = pa.Field(unique=True, **ID)
     item_id: Series[str] = pa.Field(**ID)
     prompt_id: Series[str] = pa.Field(**ID)
     lang: Series[str] = pa.Field(isin=LANGS)
     turn: Series[int] = pa.Field(ge=1, le=MAX_TURNS)
     sampler: Series[str] = pa.Field(isin=[*SAMPLERS, UNKNOWN_SAMPLER])
+    conversation_id: Series[str] = pa.Field(nullable=True)  # null for a first-turn set shared by its annotators
+    backend: Series[str]
+    model: Series[str] = pa.Field(nullable=True)  # null for the human files' sets
     messages: Series[object]
     answers: Series[object]
     human_text_license: Series[str]
@@ -461,7 +473,7 @@ class ReleaseCandidateSets(pa.DataFrameModel):
         return answers.map(lambda a: [x["position"] for x in a] == list(POSITIONS))
 
 
-class CountryWinRates(pa.DataFrameModel):
+class CountryWinRates(Model):
     sampler: Series[str] = pa.Field(isin=[*SAMPLERS, UNKNOWN_SAMPLER])
     country: Series[str]
     pole: Series[str] = pa.Field(isin=POLES)
@@ -473,8 +485,11 @@ class CountryWinRates(pa.DataFrameModel):
         unique = ["sampler", "country", "pole"]
 
 
-class ContestedPrompts(pa.DataFrameModel):
+class ContestedPrompts(Model):
     item_id: Series[str] = pa.Field(unique=True, **ID)
+    prompt_id: Series[str] = pa.Field(**ID)
+    lang: Series[str] = pa.Field(isin=LANGS)
+    sampler: Series[str] = pa.Field(isin=[*SAMPLERS, UNKNOWN_SAMPLER])
     turn: Series[int] = pa.Field(ge=1, le=MAX_TURNS)
     contested_reason: Series[str] = pa.Field(isin=["countries_disagree", "no_consensus"])
     annotations: Series[int] = pa.Field(gt=1)
@@ -484,15 +499,16 @@ class ContestedPrompts(pa.DataFrameModel):
     prompt_text: Series[str] = pa.Field(str_length={"min_value": 1})
 
 
-class AnnotatorAgreement(pa.DataFrameModel):
+class AnnotatorAgreement(Model):
     annotator_id: Series[str] = pa.Field(unique=True)
+    country: Series[str] = pa.Field(nullable=True)
     source: Series[str] = pa.Field(isin=["simulated", "human"])
     shared_items: Series[int] = pa.Field(gt=0)
     agreement_with_others: Series[float] = pa.Field(ge=0, le=1)
     quality_score: Series[float] = pa.Field(nullable=True, ge=0, le=1)
 
 
-class TrlPreferences(pa.DataFrameModel):
+class TrlPreferences(Model):
     """The TRL export read back with pandas: message lists arrive as arrays of dicts."""
 
     prompt: Series[object]
@@ -500,6 +516,13 @@ class TrlPreferences(pa.DataFrameModel):
     rejected: Series[object]
     margin: Series[float] = pa.Field(ge=-1, le=1)
     comparison_id: Series[str] = pa.Field(unique=True)
+    # Beside TRL's own columns, what a trainer filters or splits by.
+    prompt_id: Series[str] = pa.Field(**ID)
+    lang: Series[str] = pa.Field(isin=LANGS)
+    turn: Series[int] = pa.Field(ge=1, le=MAX_TURNS)
+    sampler: Series[str] = pa.Field(isin=[*SAMPLERS, UNKNOWN_SAMPLER])
+    annotator_id: Series[str]
+    country: Series[str] = pa.Field(nullable=True)
     human_text_license: Series[str] = pa.Field(str_length={"min_value": 1})
     model_text_license: Series[str] = pa.Field(str_length={"min_value": 1})
 
@@ -511,7 +534,7 @@ class TrlPreferences(pa.DataFrameModel):
         )
 
 
-class GoldItems(pa.DataFrameModel):
+class GoldItems(Model):
     item_id: Series[str] = pa.Field(unique=True)
     lang: Series[str] = pa.Field(isin=LANGS)
     prompt: Series[str] = pa.Field(str_length={"min_value": 1})
@@ -522,7 +545,7 @@ class GoldItems(pa.DataFrameModel):
     correct_position: Series[str] = pa.Field(isin=POSITIONS)
 
 
-class GoldAnswers(pa.DataFrameModel):
+class GoldAnswers(Model):
     annotator_id: Series[str]
     item_id: Series[str]
     source: Series[str] = pa.Field(isin=["simulated", "human"])
@@ -538,10 +561,18 @@ QUALITY_FLAGS = ("failed_attention_checks", "straight_lining", "position_bias", 
 QUALITY_REASONS = ("careless_annotator", "too_fast", "language_mismatch", "duplicate_submission")
 
 
-class AnnotatorQuality(pa.DataFrameModel):
+class AnnotatorQuality(Model):
     annotator_id: Series[str] = pa.Field(unique=True)
+    country: Series[str] = pa.Field(nullable=True)
     source: Series[str] = pa.Field(isin=["simulated", "human"])
     annotations: Series[int] = pa.Field(ge=0)
+    chosen_a: Series[int] = pa.Field(ge=0)
+    chosen_b: Series[int] = pa.Field(ge=0)
+    chosen_c: Series[int] = pa.Field(ge=0)
+    chosen_d: Series[int] = pa.Field(ge=0)
+    timed: Series[int] = pa.Field(ge=0)  # choices with a recorded time
+    too_fast: Series[int] = pa.Field(ge=0)
+    median_seconds: Series[float] = pa.Field(nullable=True, ge=0)
     max_position_share: Series[float] = pa.Field(nullable=True, ge=0.25, le=1)
     position_p_value: Series[float] = pa.Field(nullable=True, ge=0, le=1)
     gold_answered: Series[int] = pa.Field(ge=0)
@@ -561,7 +592,7 @@ class AnnotatorQuality(pa.DataFrameModel):
         return frame["flags"].map(lambda flags: set(flags) <= set(QUALITY_FLAGS))
 
 
-class QualityQuarantine(pa.DataFrameModel):
+class QualityQuarantine(Model):
     annotation_id: Series[str] = pa.Field(unique=True, **ID)
     annotator_id: Series[str]
     reason: Series[str] = pa.Field(isin=QUALITY_REASONS)
@@ -576,7 +607,7 @@ class QualityQuarantine(pa.DataFrameModel):
         return (frame["source"] != "human") | (frame["file_sha"].notna() & frame["source_line"].notna())
 
 
-class TaskResults(pa.DataFrameModel):
+class TaskResults(Model):
     file_sha: Series[str] = pa.Field(str_length={"min_value": 64, "max_value": 64})
     source_line: Series[int] = pa.Field(ge=1)
     task_id: Series[str] = pa.Field(str_length={"min_value": 1})
@@ -585,14 +616,26 @@ class TaskResults(pa.DataFrameModel):
     explanation: Series[str] = pa.Field(nullable=True)
     seconds: Series[float] = pa.Field(nullable=True, ge=0)
     next_message: Series[str] = pa.Field(nullable=True)
+    # The release's annotator fields, where the result gives them.
+    assigned_lang: Series[str] = pa.Field(nullable=True)
+    country: Series[str] = pa.Field(nullable=True)
+    age: Series[str] = pa.Field(nullable=True)
+    gender: Series[str] = pa.Field(nullable=True)
+    education_level: Series[str] = pa.Field(nullable=True)
+    ethnicity: Series[str] = pa.Field(nullable=True)
+    political: Series[str] = pa.Field(nullable=True)
 
     class Config:
         unique = ["file_sha", "source_line"]
 
 
-class AnnotationTasks(pa.DataFrameModel):
+class AnnotationTasks(Model):
     task_id: Series[str] = pa.Field(unique=True)
     kind: Series[str] = pa.Field(isin=["set", "gold"])
+    set_id: Series[str] = pa.Field(nullable=True)  # null for an attention check
+    item_id: Series[str] = pa.Field(nullable=True)  # an attention check's item
+    conversation_id: Series[str] = pa.Field(nullable=True)  # a later turn's conversation
+    annotator_id: Series[str] = pa.Field(nullable=True)  # set when only that annotator may answer
     lang: Series[str] = pa.Field(isin=LANGS)
     turn: Series[int] = pa.Field(ge=1, le=MAX_TURNS)
     history: Series[object]
@@ -601,6 +644,10 @@ class AnnotationTasks(pa.DataFrameModel):
     response_b: Series[str] = pa.Field(str_length={"min_value": 1})
     response_c: Series[str] = pa.Field(str_length={"min_value": 1})
     response_d: Series[str] = pa.Field(str_length={"min_value": 1})
+    candidate_id_a: Series[str] = pa.Field(nullable=True)  # null for an attention check
+    candidate_id_b: Series[str] = pa.Field(nullable=True)
+    candidate_id_c: Series[str] = pa.Field(nullable=True)
+    candidate_id_d: Series[str] = pa.Field(nullable=True)
 
     @pa.dataframe_check
     def sets_carry_candidate_ids(cls, frame) -> Series[bool]:
