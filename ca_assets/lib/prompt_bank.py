@@ -31,7 +31,7 @@ SUFFIXES = (".jsonl", ".csv", ".parquet")
 MAX_PROMPT_CHARS = 10_000  # far above any chat prompt: a longer cell is pasted data
 # Order in which a quarantined row's reason is chosen.
 PROBLEMS = ("empty_text", "unknown_language", "text_too_long", "duplicate")
-PROMPT_COLUMNS = ["prompt_id", "lang", "topic", "text", "source", "detected_lang", "file", "line"]
+PROMPT_COLUMNS = ["prompt_id", "lang", "topic", "text", "source", "file", "line"]
 QUARANTINE_COLUMNS = ["file", "line", "lang", "reason", "detail", "raw_row"]
 
 
@@ -77,9 +77,15 @@ def read_bank() -> list[dict]:
     return rows
 
 
+def with_detected_lang(prompts: pd.DataFrame) -> pd.DataFrame:
+    """The prompts with the language langid finds beside the declared one (what `prompts` stores), for the rows a
+    run writes only: detection is the slow part of reading a large prompt file."""
+    return prompts.assign(detected_lang=[detect_lang(text) for text in prompts["text"]])
+
+
 def bank_prompts() -> pd.DataFrame:
     """The bundled bank's prompts as the `prompts` table holds them (its duplicates left out)."""
-    return split_prompts(read_bank())[0]
+    return with_detected_lang(split_prompts(read_bank())[0])
 
 
 def user_file(data_root: Path, relative: str) -> Path:
@@ -168,7 +174,7 @@ def split_prompts(rows: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
             continue
         kept.append(
             {"prompt_id": key, "lang": lang, "topic": row["topic"] or "", "text": text, "source": row["source"] or row["file"],
-             "detected_lang": detect_lang(text), "file": row["file"], "line": row["line"]}
+             "file": row["file"], "line": row["line"]}
         )  # fmt: skip
     return pd.DataFrame(kept, columns=PROMPT_COLUMNS), pd.DataFrame(quarantined, columns=QUARANTINE_COLUMNS)
 

@@ -9,7 +9,7 @@ from ca_assets.lib.checks import DUCKDB_POOL, audit_check, schema_check, table_k
 from ca_assets.lib.duckdb import DuckDB
 from ca_assets.lib.language import LANG_PARTITIONS
 from ca_assets.lib.partitions import SINGLE_RUN
-from ca_assets.lib.prompt_bank import BANK_DIR, PromptSources, bank_languages, read_sources
+from ca_assets.lib.prompt_bank import BANK_DIR, PromptSources, bank_languages, read_sources, with_detected_lang
 from ca_assets.lib.schemas import PromptQuarantine, Prompts
 from ca_assets.lib.tables import write_table
 from ca_assets.vocab import LANGS
@@ -47,7 +47,7 @@ def prompts(context: dg.AssetExecutionContext, duckdb: DuckDB, prompt_sources: P
     """
     langs = list(context.partition_keys)  # a run covers one language or a range of them
     kept, quarantined, rows_read = _read(context, prompt_sources, duckdb)
-    mine = kept[kept["lang"].isin(langs)]
+    mine = with_detected_lang(kept[kept["lang"].isin(langs)])
     return write_table(
         duckdb,
         "prompts",
