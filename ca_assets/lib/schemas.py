@@ -24,6 +24,17 @@ class Model(pa.DataFrameModel):
         strict = True
 
 
+class AnnotatorFields(Model):
+    """The public release's annotator fields, as a human file gives them (free text: null where it does not say)."""
+
+    country: Series[str] = pa.Field(nullable=True)
+    age: Series[str] = pa.Field(nullable=True)
+    gender: Series[str] = pa.Field(nullable=True)
+    education_level: Series[str] = pa.Field(nullable=True)
+    ethnicity: Series[str] = pa.Field(nullable=True)
+    political: Series[str] = pa.Field(nullable=True)
+
+
 class Prompts(Model):
     prompt_id: Series[str] = pa.Field(unique=True, **ID)
     lang: Series[str] = pa.Field(isin=LANGS)
@@ -246,19 +257,13 @@ class AnnotationFiles(Model):
         return frame["rows_in"] == frame["rows_kept"] + frame["rows_quarantined"]
 
 
-class HumanTurns(Model):
+class HumanTurns(AnnotatorFields):
     file_sha: Series[str]
     source_line: Series[int] = pa.Field(ge=2)  # line 1 is the header
     conversation_id: Series[str] = pa.Field(str_length={"min_value": 1})
     turn: Series[int] = pa.Field(ge=1, le=4)
     annotator_id: Series[str] = pa.Field(str_length={"min_value": 1})
     assigned_lang: Series[str] = pa.Field(isin=LANGS)
-    country: Series[str] = pa.Field(nullable=True)
-    age: Series[str] = pa.Field(nullable=True)
-    gender: Series[str] = pa.Field(nullable=True)
-    education_level: Series[str] = pa.Field(nullable=True)
-    ethnicity: Series[str] = pa.Field(nullable=True)
-    political: Series[str] = pa.Field(nullable=True)
     is_pregenerated_first_prompt: Series[bool] = pa.Field(nullable=True)
     prompt: Series[str] = pa.Field(str_length={"min_value": 1})
     response_a: Series[str] = pa.Field(str_length={"min_value": 1})
@@ -607,7 +612,7 @@ class QualityQuarantine(Model):
         return (frame["source"] != "human") | (frame["file_sha"].notna() & frame["source_line"].notna())
 
 
-class TaskResults(Model):
+class TaskResults(AnnotatorFields):
     file_sha: Series[str] = pa.Field(str_length={"min_value": 64, "max_value": 64})
     source_line: Series[int] = pa.Field(ge=1)
     task_id: Series[str] = pa.Field(str_length={"min_value": 1})
@@ -616,14 +621,7 @@ class TaskResults(Model):
     explanation: Series[str] = pa.Field(nullable=True)
     seconds: Series[float] = pa.Field(nullable=True, ge=0)
     next_message: Series[str] = pa.Field(nullable=True)
-    # The release's annotator fields, where the result gives them.
     assigned_lang: Series[str] = pa.Field(nullable=True)
-    country: Series[str] = pa.Field(nullable=True)
-    age: Series[str] = pa.Field(nullable=True)
-    gender: Series[str] = pa.Field(nullable=True)
-    education_level: Series[str] = pa.Field(nullable=True)
-    ethnicity: Series[str] = pa.Field(nullable=True)
-    political: Series[str] = pa.Field(nullable=True)
 
     class Config:
         unique = ["file_sha", "source_line"]
