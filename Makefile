@@ -28,7 +28,7 @@ QUIET_PIP := { grep -v '^WARNING: Location' || true; }
 export FILE
 export UI_PORT
 
-.PHONY: help install install-test install-vllm browser demo ingest ui lint test test-main test-vllm test-reliability bench clean
+.PHONY: help install install-test install-vllm browser demo ingest ui lint docs test test-main test-vllm test-reliability bench clean
 
 help:
 	@echo "make demo   build the whole asset graph on the embedded defaults and print what it made"
@@ -86,6 +86,10 @@ ui: install
 lint: install-test
 	$(BIN)/ruff check ca_assets ca_assets_tests bench
 	$(BIN)/sqlfluff lint sql
+
+# docs/columns.md, the column reference, from the Pandera models (a test holds it current).
+docs: install
+	$(BIN)/python -m ca_assets.cli.columns docs/columns.md
 
 # The linters, then both tiers; `make test-main` or `make test-vllm` runs one (PYTEST_ARGS applies to both).
 test: lint test-main test-vllm

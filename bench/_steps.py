@@ -11,19 +11,19 @@ from typing import NamedTuple
 
 import dagster as dg
 
+from ca_assets.core.duckdb import DuckDB
+from ca_assets.core.partitions import range_tags
+from ca_assets.defs.aggregates.assets import aggregates
 from ca_assets.defs.annotation.assets import annotators
-from ca_assets.defs.annotation.human import human_conversations
-from ca_assets.defs.annotation.inbox import inbox
-from ca_assets.defs.comparisons.aggregates import aggregates
 from ca_assets.defs.comparisons.assets import comparisons
+from ca_assets.defs.inbox.assets import inbox
+from ca_assets.defs.inbox.batches import INBOX, INBOX_BATCHES, add_batches
+from ca_assets.defs.inbox.human import human_conversations
 from ca_assets.defs.quality import assets as quality
-from ca_assets.defs.releases import assets as releases
-from ca_assets.defs.turns.views import view_assets
-from ca_assets.lib.batches import INBOX, INBOX_BATCHES, add_batches
-from ca_assets.lib.duckdb import DuckDB
-from ca_assets.lib.partitions import range_tags
-from ca_assets.lib.quality import QualityRules
-from ca_assets.lib.release import ReleaseSettings
+from ca_assets.defs.quality.rules import QualityRules
+from ca_assets.defs.release import assets as releases
+from ca_assets.defs.release.files import ReleaseSettings
+from ca_assets_tests.support.union_views import view_assets
 
 # Every step of the path in run order, with the stage it belongs to (the rows of bench/scale.py's table).
 STAGES = {
@@ -31,12 +31,12 @@ STAGES = {
     "main__gold_items": "quality", "main__gold_answers": "quality", "main__annotator_quality": "quality",
     "main__quality_quarantine": "quality",
     "main__comparisons": "comparisons", "main__aggregates": "aggregates",
-    "main__pii_findings": "PII scan", "main__release_exclusions": "release tables",
-    "main__release_comparisons": "release tables",
-    "releases__trl_preferences": "release files", "releases__comparisons": "release files",
-    "releases__candidate_sets": "release files", "releases__aggregates": "release files",
-    "releases__annotators": "release files",
-    "releases__community_alignment": "CA CSV + card", "releases__dataset_card": "CA CSV + card",
+    "release__pii_findings": "PII scan", "release__exclusions": "release tables",
+    "release__comparisons": "release tables",
+    "files__trl_preferences": "release files", "files__comparisons": "release files",
+    "files__candidate_sets": "release files", "files__aggregates": "release files",
+    "files__annotators": "release files",
+    "files__community_alignment": "CA CSV + card", "files__dataset_card": "CA CSV + card",
 }  # fmt: skip
 
 
@@ -45,7 +45,7 @@ def path_assets() -> list:
     return [
         inbox, human_conversations, annotators, *views, quality.gold_items, quality.gold_answers,
         quality.annotator_quality, quality.quality_quarantine, comparisons, aggregates, releases.pii_findings,
-        releases.release_exclusions, releases.release_comparisons, *releases.release_files, releases.community_alignment,
+        releases.exclusions, releases.comparisons, *releases.release_files, releases.community_alignment,
         releases.dataset_card_file,
     ]  # fmt: skip
 

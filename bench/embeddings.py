@@ -26,11 +26,11 @@ import pandas as pd
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from ca_assets.core.duckdb import DuckDB
+from ca_assets.defs.prompts.prompt_bank import read_bank
 from ca_assets.defs.values.assets import candidate_embeddings
-from ca_assets.lib.duckdb import DuckDB
-from ca_assets.lib.embeddings import Embedder
-from ca_assets.lib.prompt_bank import read_bank
-from ca_assets.lib.values import read_calibration_set
+from ca_assets.defs.values.judge import read_calibration_set
+from ca_assets.models.embeddings import Embedder
 
 
 def bench_texts(count: int) -> list[str]:

@@ -27,10 +27,10 @@ import pandas as pd
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from ca_assets.lib.generation import ChatRequest, Generator, ResponseCache, json_object_format
-from ca_assets.lib.prompt_bank import bank_prompts
-from ca_assets.lib.samplers import SamplingSettings
-from ca_assets.lib.sampling_run import SetJob, sample_many
+from ca_assets.defs.generation.sampling_run import SetJob, sample_many
+from ca_assets.defs.prompts.prompt_bank import bank_prompts
+from ca_assets.models.generation import ChatRequest, Generator, ResponseCache, json_object_format
+from ca_assets.models.samplers import SamplingSettings
 from ca_assets_tests.support.local_server import SERVED_MODEL, llama_cpp_server, vllm_server
 
 BENCH_SAMPLERS = ("nc", "iid")  # multi_model needs a second model, which nothing here ships

@@ -3,7 +3,7 @@ control, comparisons, aggregates, the PII scan and every release file, step by s
 
     .venv/bin/python -m bench.releases [--conversations 20000] [--jsonl]
 
-The file is the test fixture's generator (lib/ca_fixture.py: pregenerated prompts shown to many annotators,
+The file is the test fixture's generator (ca_assets_tests/support/ca_fixture.py: pregenerated prompts shown to many annotators,
 1-4 turns, 1% quirks) in a scratch data directory. No embeddings and no preference evaluation (their costs are
 the embedding benchmark's and the model's). Baseline, measured in the same run on the same database: DuckDB
 writing the released comparisons straight to Parquet (and JSONL with --jsonl, as the release then does:
@@ -20,19 +20,19 @@ import duckdb as duckdb_module
 import pandas as pd
 
 from bench._steps import hardware, materialize_path, peak_rss_mb
-from ca_assets.defs.releases import assets as releases
-from ca_assets.lib.duckdb import DuckDB
-from ca_assets.lib.release import ReleaseSettings
+from ca_assets.core.duckdb import DuckDB
+from ca_assets.defs.release import assets as releases
+from ca_assets.defs.release.files import ReleaseSettings
 from ca_assets_tests.support.ca_fixture import write_fixture
 
 STEPS = [
     "inbox", "human_conversations", "main__quality_quarantine", "main__comparisons", "main__aggregates",
-    "main__pii_findings", "main__release_exclusions", "main__release_comparisons", "releases__trl_preferences",
-    "releases__comparisons", "releases__candidate_sets", "releases__aggregates", "releases__annotators",
-    "releases__community_alignment", "releases__dataset_card",
+    "release__pii_findings", "release__exclusions", "release__comparisons", "files__trl_preferences",
+    "files__comparisons", "files__candidate_sets", "files__aggregates", "files__annotators",
+    "files__community_alignment", "files__dataset_card",
 ]  # fmt: skip
 # The five Parquet (+ JSONL) release files (the CSV and the card are not the baseline's kind of output).
-FILE_STEPS = [s for s in STEPS if s.startswith("releases__") and s.split("__")[1] in releases.FILES]
+FILE_STEPS = [s for s in STEPS if s.startswith("files__") and s.split("__")[1] in releases.FILES]
 
 
 def main() -> None:
@@ -46,7 +46,7 @@ def main() -> None:
     total, seconds = materialize_path(duckdb, instance, ReleaseSettings(jsonl=args.jsonl))
     raw = _raw_baseline(duckdb, args.jsonl)
     with duckdb.connect(read_only=True) as con:
-        rows = con.sql("select (select count(*) from comparisons), (select count(*) from release_comparisons)").fetchall()[0]
+        rows = con.sql("select (select count(*) from comparisons), (select count(*) from release.comparisons)").fetchall()[0]
     table = pd.DataFrame({"step": STEPS, "seconds": [round(seconds.get(s, float("nan")), 2) for s in STEPS]})
     print(f"\n{args.conversations:,} conversations -> {rows[0]:,} comparisons ({rows[1]:,} released)")
     print(f"machine: {hardware()}")
@@ -64,9 +64,9 @@ def _raw_baseline(duckdb: DuckDB, jsonl: bool) -> float:
     with duckdb_module.connect() as con:
         con.execute("set enable_progress_bar = false")
         con.execute("attach $path as ca (read_only)", {"path": str(duckdb.database_path)})
-        con.execute("copy ca.main.release_comparisons to $path (format parquet)", {"path": str(out / "c.parquet")})
+        con.execute("copy ca.release.comparisons to $path (format parquet)", {"path": str(out / "c.parquet")})
         if jsonl:
-            con.execute("copy ca.main.release_comparisons to $path (format json)", {"path": str(out / "c.jsonl")})
+            con.execute("copy ca.release.comparisons to $path (format json)", {"path": str(out / "c.jsonl")})
     return time.perf_counter() - started
 
 

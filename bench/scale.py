@@ -5,7 +5,7 @@ assets again after a 1% batch of new conversations lands in inbox/ (the incremen
     .venv/bin/python -m bench.scale [--conversations 90000] [--batch-share 0.01] [--jsonl] [--memory-limit 1GB] [--keep]
         [--profile out.pstats]
 
-The file is the test fixture's generator (lib/ca_fixture.py, seed 1, 1% quirks): 2.6 turns per conversation,
+The file is the test fixture's generator (ca_assets_tests/support/ca_fixture.py, seed 1, 1% quirks): 2.6 turns per conversation,
 so 90,000 conversations ≈ 234k best-of-4 choices (each becomes 3 pairwise comparison rows). It is written by a
 child process, outside the timings. The batch is a second file of `--batch-share` × conversations from another
 seed (new conversation ids, the same annotators). Targets (the operations issue): the full path under one
@@ -33,8 +33,8 @@ import dagster as dg
 import pandas as pd
 
 from bench._steps import STAGES, hardware, materialize_path, phase_peak_mb, reset_peak
-from ca_assets.lib.duckdb import DuckDB
-from ca_assets.lib.release import ReleaseSettings
+from ca_assets.core.duckdb import DuckDB
+from ca_assets.defs.release.files import ReleaseSettings
 from ca_assets_tests.support.ca_fixture import Manifest
 
 TARGET_SECONDS, TARGET_MB, TARGET_REFRESH_SHARE = 60, 2048, 0.10
@@ -45,8 +45,8 @@ select
     (select count(*) from annotations),
     (select count(*) from quality_quarantine),
     (select count(*) from comparisons),
-    (select count(*) from release_comparisons),
-    (select count(*) from pii_findings)
+    (select count(*) from release.comparisons),
+    (select count(*) from release.pii_findings)
 """
 
 

@@ -42,7 +42,7 @@ class Country:
 
 # The release's five countries and their languages. Positions on the IW map are approximate readings of the WVS
 # Inglehart–Welzel Cultural Map (World Values Survey wave 7, 2017–2022), rounded to 0.1; they seed the simulated
-# annotators (see defs' annotation stage, lib/simulation.py).
+# annotators (see defs' annotation stage, defs/annotation/simulation.py).
 COUNTRIES = (
     Country("united states", "en", -0.2, 1.4),
     Country("france", "fr", 0.7, 1.0),
@@ -74,3 +74,17 @@ POLES = ("traditional", "secular_rational", "survival", "self_expression")
 AXES = {"trad_secular": ("traditional", "secular_rational"), "surv_self": ("survival", "self_expression")}
 VALUE_LABELS = (*POLES, "none")  # what a value judge says a text expresses
 UNJUDGED = "unjudged"  # a text the judge gave no verdict on (unusable output, or no calibration for its language)
+
+
+def conversation_problem(messages, turn: int) -> str | None:
+    """What is wrong with the messages a turn's answers respond to, or None: turn n holds 2n - 1 messages
+    alternating user and assistant, starting and ending with the user, none empty."""
+    messages = list(messages) if messages is not None else []
+    if len(messages) != 2 * turn - 1:
+        return f"{len(messages)} messages at turn {turn}"
+    for index, message in enumerate(messages):
+        if message["role"] != ("user" if index % 2 == 0 else "assistant"):
+            return f"message {index + 1} has role {message['role']}"
+        if not (message["content"] or "").strip():
+            return f"message {index + 1} is empty"
+    return None

@@ -8,7 +8,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from importlib.util import find_spec
 
-from ca_assets.lib.duckdb import DuckDB
+from ca_assets.core.duckdb import DuckDB
 
 # The vLLM tier runs in its own environment (.venv-vllm, `make test-vllm`); the project's environment has no
 # vllm to run it with.

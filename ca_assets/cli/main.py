@@ -20,12 +20,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ca_assets.lib.paths import DATA_DIR_ENV, PACKAGE
+from ca_assets.core.paths import DATA_DIR_ENV, PACKAGE
 
 DEFINITIONS = "ca_assets.definitions"
 DEMO_CONFIG = PACKAGE / "cli" / "demo_config.yaml"
-# The whole graph but the inbox's assets, which run per file dropped in inbox/ (`ingest`).
-DEMO_SELECTION = "not group:inbox"
+# The whole graph but the inbox's four per-file assets, which run for each file dropped in inbox/ (`ingest`).
+DEMO_SELECTION = "not tag:partitioned=per_file"
 
 
 def _dg() -> str:
@@ -56,7 +56,7 @@ def _environment(data_dir: str | None) -> Path:
 def free_slots() -> int:
     from dagster import DagsterInstance
 
-    from ca_assets.lib.instance import release_dead_runs
+    from ca_assets.core.instance import release_dead_runs
 
     with DagsterInstance.get() as instance:
         for run_id in release_dead_runs(instance):
@@ -65,7 +65,7 @@ def free_slots() -> int:
 
 
 def demo(full: bool) -> int:
-    from ca_assets.lib.language import ALL_LANGS_RANGE
+    from ca_assets.models.language import ALL_LANGS_RANGE
 
     free_slots()  # a demo killed earlier must not leave this one waiting for its pool slot
     command = [_dg(), "launch", "-m", DEFINITIONS, "--assets", DEMO_SELECTION, "--partition-range", ALL_LANGS_RANGE]
@@ -84,8 +84,8 @@ def ingest(files: Sequence[str]) -> int:
     """Copy `files` into inbox/, register every inbox file as a batch partition, and run `ingest` over them all."""
     from dagster import DagsterInstance
 
-    from ca_assets.lib.batches import INBOX, add_batches
-    from ca_assets.lib.partitions import range_arg
+    from ca_assets.core.partitions import range_arg
+    from ca_assets.defs.inbox.batches import INBOX, add_batches
 
     folder = Path(os.environ[DATA_DIR_ENV]) / INBOX
     folder.mkdir(parents=True, exist_ok=True)
@@ -114,7 +114,7 @@ def ui(host: str, port: int) -> int:
 
 
 def export_vllm_model(out: str, gguf: str | None) -> int:
-    from ca_assets.lib.hf_export import export_model
+    from ca_assets.models.hf_export import export_model
 
     export_model(Path(out), Path(gguf) if gguf else None)
     return 0

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import duckdb
 
-from ca_assets.lib.duckdb import DuckDB
-from ca_assets.lib.sql import load_sql
+from ca_assets.core.duckdb import DuckDB
+from ca_assets.core.sql import load_sql
 
 TABLES = (
     "prompts",
@@ -37,9 +37,9 @@ TABLES = (
     "comparisons",
     "aggregates",
     "preference_eval",
-    "pii_findings",
-    "release_exclusions",
-    "release_comparisons",
+    "release.pii_findings",
+    "release.exclusions",
+    "release.comparisons",
 )
 
 
@@ -55,20 +55,20 @@ def main() -> None:
                 count = "missing"
             print(f"  {table:<24} {count}")
         print("\nconversations per turn and country (simulated annotators; a conversation ends when it does not go on)")
-        print(con.sql(load_sql("queries", "conversations_per_turn")).df().to_string(index=False))
+        print(con.sql(load_sql("annotation", "queries", "conversations_per_turn")).df().to_string(index=False))
         print("\nquality control: annotations kept and quarantined by reason; annotators who failed (simulated ones")
         print("carry the truth: `careless` is who the simulation made click without reading)")
-        print(con.sql(load_sql("queries", "quality_summary")).df().to_string(index=False))
+        print(con.sql(load_sql("quality", "queries", "quality_summary")).df().to_string(index=False))
         print("\nsampler report, all languages (coverage@4: share of sets with an answer expressing the pole)")
         report = con.table("sampler_report").df()
         overall = report[report["lang"] == "all"].drop(columns="lang").set_index("sampler").round(3)
         print(overall.T.to_string())
         print("\nvalue judge accuracy on the calibration set, all languages (cross-validated over topics)")
-        print(con.sql(load_sql("queries", "judge_accuracy_summary")).df().to_string(index=False))
+        print(con.sql(load_sql("values", "queries", "judge_accuracy_summary")).df().to_string(index=False))
         print("\nitems (what annotators saw) per sampler and turn, and how many are contested")
-        print(con.sql(load_sql("queries", "contested_summary")).df().to_string(index=False))
+        print(con.sql(load_sql("aggregates", "queries", "contested_summary")).df().to_string(index=False))
         print("\npreference evaluation: held-out accuracy of a pooled and a per-country model, per sampler (chance 0.5)")
-        print(con.sql(load_sql("queries", "preference_eval_summary")).df().to_string(index=False))
+        print(con.sql(load_sql("analysis", "queries", "preference_eval_summary")).df().to_string(index=False))
     print("\nplots, exports and the release")
     for folder in ("reports", "exports", "releases", "snapshot"):
         for path in sorted(p for p in (store.root / folder).rglob("*") if p.is_file()):

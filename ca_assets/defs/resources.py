@@ -2,13 +2,13 @@
 
 import dagster as dg
 
-from ca_assets.lib.duckdb import DuckDB
-from ca_assets.lib.embeddings import Embedder
-from ca_assets.lib.generation import Generator
-from ca_assets.lib.prompt_bank import PromptSources
-from ca_assets.lib.quality import QualityRules
-from ca_assets.lib.release import ReleaseSettings
-from ca_assets.lib.samplers import SamplingSettings
+from ca_assets.core.duckdb import DuckDB
+from ca_assets.defs.prompts.prompt_bank import PromptSources
+from ca_assets.defs.quality.rules import QualityRules
+from ca_assets.defs.release.files import ReleaseSettings
+from ca_assets.models.embeddings import Embedder
+from ca_assets.models.generation import Generator
+from ca_assets.models.samplers import SamplingSettings
 
 
 @dg.definitions

@@ -18,9 +18,9 @@ import pyarrow.csv
 import pyarrow.parquet
 import pytest
 
-from ca_assets.defs.annotation.inbox import inbox
-from ca_assets.lib.ca_csv import MAX_CELL_CHARS, TURNS, write_ca_csv
-from ca_assets.lib.sql import load_sql
+from ca_assets.core.sql import load_sql
+from ca_assets.defs.inbox.assets import inbox
+from ca_assets.formats.ca_csv import MAX_CELL_CHARS, TURNS, write_ca_csv
 from ca_assets_tests.support.batch_run import batch_run
 from ca_assets_tests.support.ca_fixture import make_conversations
 
@@ -236,7 +236,7 @@ def test_bad_input_is_refused_or_quarantined_and_reconciles(duckdb, tmp_path, ba
     assert stored["rows_in"] == len(rows) == turns["source_line"].nunique() + len(quarantine)
     assert (stored["rows_kept"], stored["rows_quarantined"]) == (turns["source_line"].nunique(), len(quarantine))
     with duckdb.connect(read_only=True) as con:
-        assert con.sql(load_sql("checks", "annotation_files_reconcile")).fetchall() == []
+        assert con.sql(load_sql("inbox", "checks", "annotation_files_reconcile")).fetchall() == []
     assert sorted(zip(quarantine["conversation_id"], quarantine["reason"], strict=True)) == sorted(
         (rows[index]["conversation_id"], reason) for index, reason in case.quarantined.items()
     )

@@ -8,12 +8,12 @@ from collections import Counter, defaultdict
 import dagster as dg
 import pytest
 
+from ca_assets.defs.generation.sampling_run import BACKEND_DOWN_AFTER
 from ca_assets.defs.prompts.assets import prompts
-from ca_assets.lib.generation import Generator
-from ca_assets.lib.language import ALL_LANGS_TAGS
-from ca_assets.lib.prompt_bank import PromptSources
-from ca_assets.lib.samplers import SamplingSettings
-from ca_assets.lib.sampling_run import BACKEND_DOWN_AFTER
+from ca_assets.defs.prompts.prompt_bank import PromptSources
+from ca_assets.models.generation import Generator
+from ca_assets.models.language import ALL_LANGS_TAGS
+from ca_assets.models.samplers import SamplingSettings
 from ca_assets_tests.support.fault_proxy import MALFORMED_TEXT, TRANSIENT, Request, fault_proxy, warm_llama_cpp_server
 from ca_assets_tests.support.generation_run import FIRST_TURN, FIRST_TURN_CHECKS
 from ca_assets_tests.support.local_server import SERVED_MODEL

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ca_assets.lib.duckdb import DuckDB
+from ca_assets.core.duckdb import DuckDB
 from ca_assets_tests.support.fault_proxy import Request, fault_proxy, warm_llama_cpp_server
 from ca_assets_tests.support.generation_run import FIRST_TURN_LAUNCH
 from ca_assets_tests.support.local_server import SERVED_MODEL

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ca_assets.lib.duckdb import DuckDB
+from ca_assets.core.duckdb import DuckDB
 from ca_assets_tests.support.generation_run import FIRST_TURN_LAUNCH
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]

@@ -5,9 +5,9 @@ from typing import Any
 
 import dagster as dg
 
-from ca_assets.lib.batches import INBOX, add_batches
-from ca_assets.lib.duckdb import DuckDB
-from ca_assets.lib.partitions import range_tags
+from ca_assets.core.duckdb import DuckDB
+from ca_assets.core.partitions import range_tags
+from ca_assets.defs.inbox.batches import INBOX, add_batches
 
 
 def batch_run(duckdb: DuckDB) -> dict[str, Any]:

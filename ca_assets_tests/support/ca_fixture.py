@@ -14,10 +14,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ca_assets.lib.ca_csv import LABELS, LETTERS, TURNS, write_ca_csv
-from ca_assets.lib.demographics import AGES, EDUCATION_LEVELS, ETHNICITIES, GENDERS, POLITICAL
-from ca_assets.lib.ids import stable_id
-from ca_assets.lib.prompt_bank import read_bank
+from ca_assets.core.ids import stable_id
+from ca_assets.defs.prompts.prompt_bank import read_bank
+from ca_assets.formats.ca_csv import LABELS, LETTERS, TURNS, write_ca_csv
+from ca_assets.formats.demographics import AGES, EDUCATION_LEVELS, ETHNICITIES, GENDERS, POLITICAL
 from ca_assets.vocab import COUNTRIES
 
 TURN_COUNTS = (1, 2, 3, 4)

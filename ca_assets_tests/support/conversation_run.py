@@ -4,21 +4,21 @@ language, short answers, one conversation per set and one per language going on 
 
 import dagster as dg
 
+from ca_assets.core.duckdb import DuckDB
 from ca_assets.defs.annotation.assets import annotation_checks, annotators, assignments, turn_assets, turn_checks
-from ca_assets.defs.annotation.human import human_checks, human_conversations
-from ca_assets.defs.annotation.inbox import inbox, inbox_checks
 from ca_assets.defs.generation.assets import generation_assets, generation_checks
+from ca_assets.defs.inbox.assets import inbox, inbox_checks
+from ca_assets.defs.inbox.batches import INBOX, inbox_files
+from ca_assets.defs.inbox.human import human_checks, human_conversations
 from ca_assets.defs.prompts.assets import prompts
-from ca_assets.defs.turns.views import view_assets
+from ca_assets.defs.prompts.prompt_bank import PromptSources
 from ca_assets.defs.values.assets import calibration_set, candidate_values_by_source, values_checks
-from ca_assets.lib.batches import INBOX, inbox_files
-from ca_assets.lib.duckdb import DuckDB
-from ca_assets.lib.embeddings import Embedder
-from ca_assets.lib.generation import Generator
-from ca_assets.lib.language import ALL_LANGS_TAGS
-from ca_assets.lib.prompt_bank import PromptSources
+from ca_assets.models.embeddings import Embedder
+from ca_assets.models.generation import Generator
+from ca_assets.models.language import ALL_LANGS_TAGS
 from ca_assets_tests.support.batch_run import batch_run
 from ca_assets_tests.support.generation_run import SMALL_SAMPLING
+from ca_assets_tests.support.union_views import view_assets
 
 # One conversation per set, and one per language going on at each later turn.
 SMALL_PROTOCOL = {

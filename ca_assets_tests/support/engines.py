@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from ca_assets.lib.generation import Generator
+from ca_assets.models.generation import Generator
 
 
 def vllm_generator(model_dir: Path, **overrides) -> Generator:

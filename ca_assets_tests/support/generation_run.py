@@ -4,13 +4,13 @@ this: it must not import the values or annotation stages, whose packages that en
 
 import dagster as dg
 
+from ca_assets.core.duckdb import DuckDB
 from ca_assets.defs.generation.assets import generation_assets, generation_checks
 from ca_assets.defs.prompts.assets import prompts
-from ca_assets.lib.duckdb import DuckDB
-from ca_assets.lib.generation import Generator
-from ca_assets.lib.language import ALL_LANGS_RANGE, ALL_LANGS_TAGS
-from ca_assets.lib.prompt_bank import PromptSources
-from ca_assets.lib.samplers import SamplingSettings
+from ca_assets.defs.prompts.prompt_bank import PromptSources
+from ca_assets.models.generation import Generator
+from ca_assets.models.language import ALL_LANGS_RANGE, ALL_LANGS_TAGS
+from ca_assets.models.samplers import SamplingSettings
 
 SMALL_SAMPLING = SamplingSettings(max_words=12, max_tokens=24)
 FIRST_TURN = generation_assets[0]

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ca_assets.lib.generation import bundled_gguf
+from ca_assets.models.generation import bundled_gguf
 
 SERVED_MODEL = "smollm2-135m"
 

@@ -6,8 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from ca_assets.lib.generation import ChatRequest, GenerationError, ResponseCache
-from ca_assets.lib.samplers import SamplingSettings, nc_schema, parse_nc, sample_set
+from ca_assets.models.generation import ChatRequest, GenerationError, ResponseCache
+from ca_assets.models.samplers import SamplingSettings, nc_schema, parse_nc, sample_set
 from ca_assets_tests.support.engines import vllm_generator
 
 pytestmark = [pytest.mark.slow, pytest.mark.vllm]

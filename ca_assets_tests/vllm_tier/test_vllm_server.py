@@ -3,8 +3,8 @@ serving the bundled model converted to a Hugging Face folder."""
 
 import pytest
 
-from ca_assets.lib.generation import ChatRequest, Generator, ResponseCache
-from ca_assets.lib.samplers import SamplingSettings, sample_set
+from ca_assets.models.generation import ChatRequest, Generator, ResponseCache
+from ca_assets.models.samplers import SamplingSettings, sample_set
 from ca_assets_tests.support.generation_run import kept_and_quarantined, materialize_generation
 from ca_assets_tests.support.local_server import SERVED_MODEL, vllm_server
 

@@ -13,19 +13,19 @@ import os
 import dagster as dg
 import duckdb as duckdb_module
 
-from ca_assets.lib.checks import DUCKDB_POOL, table_key
-from ca_assets.lib.duckdb import DuckDB
-from ca_assets.lib.partitions import SINGLE_RUN
-from ca_assets.lib.sql import load_sql
+from ca_assets.core.checks import DUCKDB_POOL, table_key
+from ca_assets.core.duckdb import DuckDB
+from ca_assets.core.partitions import SINGLE_RUN
+from ca_assets.core.sql import load_sql
 
-GROUP = "analysis"
+STAGE = "analysis"
 SNAPSHOT_KEY = dg.AssetKey(["snapshot", "ca"])
 STORAGE_VERSION = "v1.4.0"
 # The graph's last assets: the snapshot waits for them, so it holds everything the run wrote (a test checks
 # that every table is upstream of it).
 LAST = [
     table_key("country_win_rates"), table_key("contested_prompts"), table_key("annotator_agreement"),
-    table_key("sampler_report"), table_key("annotation_tasks"), dg.AssetKey(["releases", "dataset_card"]),
+    table_key("sampler_report"), table_key("annotation_tasks"), dg.AssetKey(["files", "dataset_card"]),
     table_key("preference_eval"), table_key("annotation_quarantine"), table_key("prompt_quarantine"),
 ]  # fmt: skip
 
@@ -34,7 +34,7 @@ def snapshot_path(duckdb: DuckDB):
     return duckdb.subdir("snapshot") / "ca.duckdb"
 
 
-@dg.asset(key=SNAPSHOT_KEY, deps=LAST, group_name=GROUP, kinds={"duckdb"}, pool=DUCKDB_POOL, backfill_policy=SINGLE_RUN)
+@dg.asset(key=SNAPSHOT_KEY, deps=LAST, group_name=STAGE, kinds={"duckdb"}, pool=DUCKDB_POOL, backfill_policy=SINGLE_RUN)
 def snapshot(context: dg.AssetExecutionContext, duckdb: DuckDB) -> dg.MaterializeResult:
     """Grain: one copy of the whole database (every schema but the embedding cache), <data>/snapshot/ca.duckdb,
     for analysts: `.venv/bin/duckdb -readonly data/snapshot/ca.duckdb` works even while a run writes."""
@@ -43,7 +43,7 @@ def snapshot(context: dg.AssetExecutionContext, duckdb: DuckDB) -> dg.Materializ
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
         leftover.unlink(missing_ok=True)  # an interrupted copy
     with duckdb.connect(read_only=True) as source:
-        tables = source.sql(load_sql("queries", "snapshot_tables")).fetchall()
+        tables = source.sql(load_sql("analysis", "queries", "snapshot_tables")).fetchall()
     context.log.info(f"snapshot: copying {len(tables)} tables (and the views over them) to {path}")
     con = duckdb_module.connect()
     try:
@@ -83,7 +83,7 @@ def snapshot_matches_schema(duckdb: DuckDB) -> dg.AssetCheckResult:
 
 def row_counts(con: duckdb_module.DuckDBPyConnection) -> dict[str, int]:
     """Exact rows per table. The names come from the catalog (identifiers, quoted), never from input."""
-    tables = con.sql(load_sql("queries", "snapshot_tables")).fetchall()
+    tables = con.sql(load_sql("analysis", "queries", "snapshot_tables")).fetchall()
     if not tables:
         return {}
     counts = " union all ".join(

@@ -1,16 +1,16 @@
-"""Views for analysts (sql/views/): per-country win rates of each IW pole, contested prompts, annotator
+"""Views for analysts (sql/analysis/): per-country win rates of each IW pole, contested prompts, annotator
 agreement. Views, not tables: they follow whatever the tables hold now, and cost nothing to keep."""
 
 import dagster as dg
 
-from ca_assets.lib.checks import DUCKDB_POOL, schema_check, table_key
-from ca_assets.lib.duckdb import DuckDB
-from ca_assets.lib.metadata import table_metadata
-from ca_assets.lib.partitions import SINGLE_RUN
-from ca_assets.lib.schemas import AnnotatorAgreement, ContestedPrompts, CountryWinRates
-from ca_assets.lib.sql import load_sql
+from ca_assets.core.checks import DUCKDB_POOL, schema_check, table_key
+from ca_assets.core.duckdb import DuckDB
+from ca_assets.core.metadata import table_metadata
+from ca_assets.core.partitions import SINGLE_RUN
+from ca_assets.core.sql import load_sql
+from ca_assets.defs.analysis.schemas import AnnotatorAgreement, ContestedPrompts, CountryWinRates
 
-GROUP = "analysis"
+STAGE = "analysis"
 # view -> (what it reads, what one row is, its Pandera model)
 VIEWS = {
     "country_win_rates": (
@@ -36,14 +36,14 @@ def build_view(name: str, reads: list[str], grain: str) -> dg.AssetsDefinition:
         backfill_policy=SINGLE_RUN,
         key=table_key(name),
         deps=[table_key(table) for table in reads],
-        group_name=GROUP,
+        group_name=STAGE,
         kinds={"duckdb"},
         pool=DUCKDB_POOL,
-        description=f"Grain: {grain}. A view (sql/views/{name}.sql) for analysts: query it read-only.",
+        description=f"Grain: {grain}. A view (sql/analysis/{name}.sql) for analysts: query it read-only.",
     )
     def view(duckdb: DuckDB) -> dg.MaterializeResult:
         with duckdb.connect() as con:
-            con.execute(load_sql("views", name))
+            con.execute(load_sql("analysis", name))
             metadata = table_metadata(con, f"main.{name}")
         return dg.MaterializeResult(metadata=metadata)
 

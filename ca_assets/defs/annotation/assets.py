@@ -12,21 +12,22 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
-from ca_assets.lib.checks import DUCKDB_POOL, audit_check, schema_check, table_key
-from ca_assets.lib.duckdb import DuckDB, use_schema
-from ca_assets.lib.generation import Generator, ResponseCache
-from ca_assets.lib.ids import stable_id, stable_seed
-from ca_assets.lib.partitions import SINGLE_RUN
-from ca_assets.lib.persona import persona_choice
-from ca_assets.lib.samplers import SamplingSettings
-from ca_assets.lib.schemas import Annotations, Annotators, Assignments, UserTurns
-from ca_assets.lib.simulation import choose, explanation, seconds_to_choose, simulate_annotators
-from ca_assets.lib.sql import load_sql
-from ca_assets.lib.tables import write_table
-from ca_assets.lib.user_simulator import next_user_message
+from ca_assets.core.checks import DUCKDB_POOL, audit_check, schema_check, table_key
+from ca_assets.core.duckdb import DuckDB, use_schema
+from ca_assets.core.ids import stable_id, stable_seed
+from ca_assets.core.partitions import SINGLE_RUN
+from ca_assets.core.sql import load_sql
+from ca_assets.core.tables import write_table
+from ca_assets.core.union_views import union_views
+from ca_assets.defs.annotation.persona import persona_choice
+from ca_assets.defs.annotation.schemas import Annotations, Annotators, Assignments, UserTurns
+from ca_assets.defs.annotation.simulation import choose, explanation, seconds_to_choose, simulate_annotators
+from ca_assets.defs.annotation.user_simulator import next_user_message
+from ca_assets.models.generation import Generator, ResponseCache
+from ca_assets.models.samplers import SamplingSettings
 from ca_assets.vocab import COUNTRIES, LANGS, POSITIONS, TURNS, turn_schema
 
-GROUP = "annotation"
+STAGE = "annotation"
 
 
 class AnnotatorsConfig(dg.Config):
@@ -75,7 +76,7 @@ class AnnotationsConfig(dg.Config):
     backfill_policy=SINGLE_RUN,
     key=table_key("annotators"),
     deps=[table_key("human_turns"), table_key("task_results")],
-    group_name=GROUP,
+    group_name=STAGE,
     kinds={"duckdb"},
     pool=DUCKDB_POOL,
 )
@@ -87,6 +88,7 @@ def annotators(config: AnnotatorsConfig, duckdb: DuckDB) -> dg.MaterializeResult
     frame = pd.DataFrame(simulate_annotators(config.per_country, config.seed, config.careless_share, langs=LANGS))
     return write_table(
         duckdb,
+        STAGE,
         "annotators",
         {"annotator_rows": frame},
         countries=dg.MetadataValue.json({c.name: c.lang for c in COUNTRIES}),
@@ -97,7 +99,7 @@ def annotators(config: AnnotatorsConfig, duckdb: DuckDB) -> dg.MaterializeResult
     backfill_policy=SINGLE_RUN,
     key=table_key("assignments"),
     deps=[table_key("annotators"), table_key("candidate_sets", turn_schema(1))],
-    group_name=GROUP,
+    group_name=STAGE,
     kinds={"duckdb"},
     pool=DUCKDB_POOL,
 )
@@ -107,8 +109,8 @@ def assignments(context: dg.AssetExecutionContext, config: AssignmentsConfig, du
     is balanced within each country (checked). Sets in a language no simulated country speaks get none: people
     annotate them (the task export)."""
     with duckdb.connect(read_only=True) as con:
-        sets = con.sql(load_sql("queries", "first_turn_sets")).df()
-        people = con.sql(load_sql("queries", "simulated_annotators")).df()
+        sets = con.sql(load_sql("annotation", "queries", "first_turn_sets")).df()
+        people = con.sql(load_sql("annotation", "queries", "simulated_annotators")).df()
     unspoken = sorted(set(sets["lang"]) - set(people["assigned_lang"]))
     if unspoken:
         context.log.warning(
@@ -136,6 +138,7 @@ def assignments(context: dg.AssetExecutionContext, config: AssignmentsConfig, du
     frame = pd.DataFrame(rows, columns=list(Assignments.to_schema().columns))
     return write_table(
         duckdb,
+        STAGE,
         "assignments",
         {"assignment_rows": frame},
         per_country=dg.MetadataValue.json(frame["country"].value_counts().sort_index().to_dict()),
@@ -154,7 +157,7 @@ def build_user_turns(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetCheck
             table_key("annotations", previous), table_key("candidates", previous), table_key("candidate_sets", previous),
             table_key("task_results"),
         ],
-        group_name=schema,
+        group_name=STAGE,
         kinds={"duckdb", "llama_cpp", "vllm", "openai"},
         pool="model",
         description=f"Grain: one row per conversation that goes on to turn {turn}: its history (the chosen answer "
@@ -171,7 +174,7 @@ def build_user_turns(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetCheck
     ) -> dg.MaterializeResult:
         with duckdb.connect(read_only=True) as con:
             use_schema(con, previous)
-            previous_turn = con.sql(load_sql("queries", "conversations_to_continue")).df()
+            previous_turn = con.sql(load_sql("annotation", "queries", "conversations_to_continue")).df()
         annotated = previous_turn[previous_turn["source"] == "simulated"]
         people = previous_turn[(previous_turn["source"] == "human") & previous_turn["next_message"].notna()]
         going_on = _continuing(annotated, turn, config)
@@ -203,6 +206,7 @@ def build_user_turns(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetCheck
         frame = pd.DataFrame(rows, columns=list(UserTurns.to_schema().columns))
         return write_table(
             duckdb,
+            STAGE,
             "user_turns",
             {"user_turn_rows": frame},
             schema=schema,
@@ -239,7 +243,7 @@ def build_annotations(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetChec
             table_key("annotators"), who, table_key("candidate_sets", schema), table_key("candidate_values", schema),
             table_key("task_results"),
         ],
-        group_name=schema,
+        group_name=STAGE,
         kinds={"duckdb"},
         pool=DUCKDB_POOL,
         description=f"Grain: one row per (conversation, turn {turn}): which of the four candidates the annotator "
@@ -251,10 +255,10 @@ def build_annotations(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetChec
     ) -> dg.MaterializeResult:
         with duckdb.connect(read_only=True) as con:
             use_schema(con, schema)
-            people = con.sql(load_sql("queries", "simulated_annotators")).df().set_index("annotator_id")
-            options = con.sql(load_sql("queries", "annotation_options")).df()
-            shown = con.sql(load_sql("queries", "first_turn_shown" if turn == 1 else "later_turn_shown")).df()
-            answered = con.sql(load_sql("queries", "turn_task_results")).df()
+            people = con.sql(load_sql("annotation", "queries", "simulated_annotators")).df().set_index("annotator_id")
+            options = con.sql(load_sql("annotation", "queries", "annotation_options")).df()
+            shown = con.sql(load_sql(STAGE, "queries", "first_turn_shown" if turn == 1 else "later_turn_shown")).df()
+            answered = con.sql(load_sql("annotation", "queries", "turn_task_results")).df()
         by_set = {set_id: group.sort_values("position") for set_id, group in options.groupby("set_id", sort=True)}
         rows, asks = [], []
         for s in shown.itertuples(index=False):
@@ -302,6 +306,7 @@ def build_annotations(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetChec
         frame = pd.DataFrame(rows, columns=list(Annotations.to_schema().columns))
         return write_table(
             duckdb,
+            STAGE,
             "annotations",
             {"annotation_rows": frame},
             schema=schema,
@@ -338,6 +343,9 @@ annotation_checks = [
     schema_check("annotators", Annotators),
     schema_check("assignments", Assignments),
     audit_check(
+        STAGE,
         "assignments", "assignments_balanced", "Within each language's cohort, annotators' workloads differ by at most one set."
     ),
 ]
+# main.<table>: every turn's (and the human files') rows under one name
+annotation_views = union_views(STAGE, {"user_turns": (2, False), "annotations": (1, True)})

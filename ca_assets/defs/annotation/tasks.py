@@ -1,20 +1,21 @@
 """Annotation tasks for people: the export an annotation tool loads, as JSONL and CSV under
 <data>/exports/tasks/. Completed tasks come back through the inbox in the task-results format
-(lib/task_results.py) and join the turns' annotations; a result with a `next_message` continues its
+(defs/inbox/task_results.py) and join the turns' annotations; a result with a `next_message` continues its
 conversation at the next turn, whose new set is exported for the same annotator."""
 
 import json
 
 import dagster as dg
 
-from ca_assets.lib.checks import DUCKDB_POOL, schema_check, table_key
-from ca_assets.lib.duckdb import DuckDB
-from ca_assets.lib.partitions import SINGLE_RUN
-from ca_assets.lib.paths import written_beside
-from ca_assets.lib.schemas import AnnotationTasks
-from ca_assets.lib.tables import write_table
+from ca_assets.core.checks import DUCKDB_POOL, schema_check, table_key
+from ca_assets.core.duckdb import DuckDB
+from ca_assets.core.partitions import SINGLE_RUN
+from ca_assets.core.paths import written_beside
+from ca_assets.core.tables import write_table
+from ca_assets.defs.annotation.schemas import AnnotationTasks
 from ca_assets.vocab import turn_schema
 
+STAGE = "annotation"
 TASKS_DIR = "exports/tasks"
 
 
@@ -25,7 +26,7 @@ TASKS_DIR = "exports/tasks"
         table_key("candidate_sets", turn_schema(1)), table_key("candidate_sets"), table_key("candidates"),
         table_key("user_turns"), table_key("gold_items"), table_key("task_results"),
     ],
-    group_name="annotation",
+    group_name=STAGE,
     kinds={"duckdb", "json", "csv"},
     pool=DUCKDB_POOL,
 )
@@ -33,7 +34,7 @@ def annotation_tasks(duckdb: DuckDB) -> dg.MaterializeResult:
     """Grain: one row per task to export: every first-turn candidate set (open to any annotator of its language),
     each human conversation's next set (for its annotator, until answered) and every attention-check item;
     with the conversation so far, the prompt, four responses and their ids. Written to exports/tasks/."""
-    result = write_table(duckdb, "annotation_tasks")
+    result = write_table(duckdb, STAGE, "annotation_tasks")
     with duckdb.connect(read_only=True) as con:
         tasks = con.table("annotation_tasks").df()
     folder = duckdb.subdir(TASKS_DIR)

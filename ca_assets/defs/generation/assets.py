@@ -2,27 +2,29 @@
 
 Turn 1 samples the prompt bank (every prompt x every configured sampler); turn n > 1 samples each conversation
 that goes on, with its history, using the sampler its first turn used. Each turn writes its own tables in
-schema turn_<n>; the main schema's views (defs/conversation/views.py) union them."""
+schema turn_<n>; main's views (core/union_views.py, declared at the end of this module) union them."""
 
 import dagster as dg
 import pandas as pd
 import pandera.pandas as pa
 from pydantic import Field
 
-from ca_assets.lib.checks import audit_check, schema_check, table_key
-from ca_assets.lib.duckdb import DuckDB, use_schema
-from ca_assets.lib.generation import Generator, ResponseCache
-from ca_assets.lib.ids import stable_id
-from ca_assets.lib.language import LANG_PARTITIONS
-from ca_assets.lib.partitions import SINGLE_RUN
-from ca_assets.lib.samplers import TEMPLATE_VERSION, SamplingSettings, request_budget, template_name
-from ca_assets.lib.sampling_run import BackendDown, SetJob, sample_many
-from ca_assets.lib.schemas import Candidates, CandidateSets, GenerationQuarantine, GenerationRequests
-from ca_assets.lib.sql import load_sql
-from ca_assets.lib.tables import write_table
-from ca_assets.lib.templates import has_template, template_file
+from ca_assets.core.checks import audit_check, schema_check, table_key
+from ca_assets.core.duckdb import DuckDB, use_schema
+from ca_assets.core.ids import stable_id
+from ca_assets.core.partitions import SINGLE_RUN
+from ca_assets.core.sql import load_sql
+from ca_assets.core.tables import write_table
+from ca_assets.core.union_views import union_views
+from ca_assets.defs.generation.sampling_run import BackendDown, SetJob, sample_many
+from ca_assets.defs.generation.schemas import Candidates, CandidateSets, GenerationQuarantine, GenerationRequests
+from ca_assets.models.generation import Generator, ResponseCache
+from ca_assets.models.language import LANG_PARTITIONS
+from ca_assets.models.samplers import TEMPLATE_VERSION, SamplingSettings, request_budget, template_name
+from ca_assets.models.templates import has_template, template_file
 from ca_assets.vocab import POSITIONS, SAMPLERS, TURNS, turn_schema
 
+STAGE = "generation"
 MODEL_POOL = "model"  # one model-serving step at a time: it takes every core (or the GPU)
 
 
@@ -47,7 +49,7 @@ def _requests_first_turn(con, config: GenerationConfig, generator: Generator, la
         raise dg.Failure(f"unknown samplers {sorted(unknown)}; choose from {list(SAMPLERS)}")
     if "multi_model" in config.samplers and len(generator.multi_model) < 2:
         raise dg.Failure("the multi_model sampler needs at least two models in the generator's multi_model list")
-    prompts = con.sql(load_sql("queries", "generation_prompts")).df()
+    prompts = con.sql(load_sql("generation", "queries", "generation_prompts")).df()
     prompts = prompts[prompts["lang"].isin(langs)]
     if config.prompts_per_language:
         prompts = prompts.groupby("lang", sort=True).head(config.prompts_per_language)
@@ -72,7 +74,7 @@ def _english_instructions(requests: pd.DataFrame) -> set[tuple[str, str]]:
 
 def _requests_later_turn(con, turn: int) -> pd.DataFrame:
     """Every conversation whose user turn exists: its history plus the new message, under its own sampler."""
-    rows = con.sql(load_sql("queries", "conversation_requests")).df()
+    rows = con.sql(load_sql("generation", "queries", "conversation_requests")).df()
     rows["key"] = rows["conversation_id"] + f":{turn}"
     return rows
 
@@ -91,7 +93,7 @@ def build_generation(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetCheck
                                   "every retry, with the last raw text and the reason."),
     }
     specs = [
-        dg.AssetSpec(table_key(table, schema), deps=[upstream], group_name=schema, kinds=k, description=text)
+        dg.AssetSpec(table_key(table, schema), deps=[upstream], group_name=STAGE, kinds=k, description=text)
         for table, (k, text) in described.items()
     ]
 
@@ -196,13 +198,13 @@ def build_generation(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetCheck
         if turn == 1:
             by_prompt = {"replace_where": OF_RUN_PROMPTS, "where_params": {"langs": langs}}
             by_set = {"replace_where": OF_RUN_SETS, "where_params": {"langs": langs}}
-        yield write_table(duckdb, "generation_requests", {"request_rows": request_rows}, schema=schema, **by_prompt)
+        yield write_table(duckdb, STAGE, "generation_requests", {"request_rows": request_rows}, schema=schema, **by_prompt)
         yield write_table(
-            duckdb, "candidate_sets", {"set_rows": _frame(sets, CandidateSets)}, schema=schema, **by_prompt, **run_metadata
+            duckdb, STAGE, "candidate_sets", {"set_rows": _frame(sets, CandidateSets)}, schema=schema, **by_prompt, **run_metadata
         )
-        yield write_table(duckdb, "candidates", {"candidate_rows": _frame(candidates, Candidates)}, schema=schema, **by_set)
+        yield write_table(duckdb, STAGE, "candidates", {"candidate_rows": _frame(candidates, Candidates)}, schema=schema, **by_set)
         yield write_table(
-            duckdb, "generation_quarantine", {"quarantine_rows": _frame(quarantine, GenerationQuarantine)}, schema=schema,
+            duckdb, STAGE, "generation_quarantine", {"quarantine_rows": _frame(quarantine, GenerationQuarantine)}, schema=schema,
             **by_prompt,
             reasons=dg.MetadataValue.json(pd.Series([q["reason"] for q in quarantine], dtype=str).value_counts().to_dict()),
         )
@@ -236,6 +238,7 @@ def build_generation(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetCheck
         schema_check("generation_quarantine", GenerationQuarantine, schema),
         schema_check("generation_requests", GenerationRequests, schema),
         audit_check(
+            STAGE,
             "candidate_sets",
             "generation_reconciles",
             "Requested = kept + quarantined: every requested set is exactly one kept or quarantined set, and nothing "
@@ -243,6 +246,7 @@ def build_generation(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetCheck
             schema=schema,
         ),
         audit_check(
+            STAGE,
             "candidates", "candidates_four_per_set", "Every candidate set has exactly one answer at a, b, c, d.", schema=schema
         ),
     ]
@@ -258,3 +262,8 @@ _built = [build_generation(turn) for turn in TURNS]
 generation_assets = [asset for asset, _ in _built]
 generation_checks = [check for _, checks in _built for check in checks]
 del _built  # the definitions loader collects module attributes: each definition must appear once
+# main.<table>: every turn's (and the human files') rows under one name
+generation_views = union_views(
+    STAGE,
+    {"generation_requests": (1, False), "candidate_sets": (1, True), "candidates": (1, True), "generation_quarantine": (1, False)},
+)

@@ -4,17 +4,17 @@ deduplicated into `prompts`; the rows that cannot be prompts go to `prompt_quara
 import dagster as dg
 import pandas as pd
 
-from ca_assets.lib.ca_csv import FileRejected
-from ca_assets.lib.checks import DUCKDB_POOL, audit_check, schema_check, table_key
-from ca_assets.lib.duckdb import DuckDB
-from ca_assets.lib.language import LANG_PARTITIONS
-from ca_assets.lib.partitions import SINGLE_RUN
-from ca_assets.lib.prompt_bank import BANK_DIR, PromptSources, bank_languages, read_sources, with_detected_lang
-from ca_assets.lib.schemas import PromptQuarantine, Prompts
-from ca_assets.lib.tables import write_table
+from ca_assets.core.checks import DUCKDB_POOL, audit_check, schema_check, table_key
+from ca_assets.core.duckdb import DuckDB
+from ca_assets.core.partitions import SINGLE_RUN
+from ca_assets.core.tables import write_table
+from ca_assets.defs.prompts.prompt_bank import BANK_DIR, PromptSources, bank_languages, read_sources, with_detected_lang
+from ca_assets.defs.prompts.schemas import PromptQuarantine, Prompts
+from ca_assets.formats.ca_csv import FileRejected
+from ca_assets.models.language import LANG_PARTITIONS
 from ca_assets.vocab import LANGS
 
-GROUP = "prompts"
+STAGE = "prompts"
 # Quarantined rows in a language that is not configured belong to no language partition: every run rewrites them.
 QUARANTINE_OF_RUN = "list_contains($langs, lang) or not list_contains($configured, coalesce(lang, ''))"
 
@@ -33,7 +33,7 @@ def _read(context: dg.AssetExecutionContext, sources: PromptSources, duckdb: Duc
 
 
 @dg.asset(
-    key=table_key("prompts"), group_name=GROUP, kinds={"duckdb"}, pool=DUCKDB_POOL,
+    key=table_key("prompts"), group_name=STAGE, kinds={"duckdb"}, pool=DUCKDB_POOL,
     partitions_def=LANG_PARTITIONS, backfill_policy=SINGLE_RUN,
 )  # fmt: skip
 def prompts(context: dg.AssetExecutionContext, duckdb: DuckDB, prompt_sources: PromptSources) -> dg.MaterializeResult:
@@ -50,6 +50,7 @@ def prompts(context: dg.AssetExecutionContext, duckdb: DuckDB, prompt_sources: P
     mine = with_detected_lang(kept[kept["lang"].isin(langs)])
     return write_table(
         duckdb,
+        STAGE,
         "prompts",
         {"prompt_rows": mine},
         replace_where="list_contains($langs, lang)",
@@ -64,7 +65,7 @@ def prompts(context: dg.AssetExecutionContext, duckdb: DuckDB, prompt_sources: P
 
 
 @dg.asset(
-    key=table_key("prompt_quarantine"), deps=[table_key("prompts")], group_name=GROUP, kinds={"duckdb"},
+    key=table_key("prompt_quarantine"), deps=[table_key("prompts")], group_name=STAGE, kinds={"duckdb"},
     pool=DUCKDB_POOL, partitions_def=LANG_PARTITIONS, backfill_policy=SINGLE_RUN,
 )  # fmt: skip
 def prompt_quarantine(
@@ -78,6 +79,7 @@ def prompt_quarantine(
     mine = quarantined[quarantined["lang"].isin(langs) | ~quarantined["lang"].isin(LANGS)]
     return write_table(
         duckdb,
+        STAGE,
         "prompt_quarantine",
         {"quarantine_rows": mine},
         replace_where=QUARANTINE_OF_RUN,
@@ -91,6 +93,7 @@ prompts_checks = [
     schema_check("prompts", Prompts),
     schema_check("prompt_quarantine", PromptQuarantine),
     audit_check(
+        STAGE,
         "prompts",
         "prompts_language_matches",
         "The detected language of each prompt is its declared language.",

@@ -9,20 +9,20 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
-from ca_assets.lib.checks import DUCKDB_POOL, schema_check, table_key
-from ca_assets.lib.duckdb import DuckDB
-from ca_assets.lib.ids import stable_seed
-from ca_assets.lib.language import identifiable_lang
-from ca_assets.lib.partitions import SINGLE_RUN
-from ca_assets.lib.paths import PROMPTS_DIR, project_file
-from ca_assets.lib.quality import QualityRules, score_annotators
-from ca_assets.lib.schemas import AnnotatorQuality, GoldAnswers, GoldItems, QualityQuarantine
-from ca_assets.lib.simulation import answer_gold, seconds_to_choose
-from ca_assets.lib.sql import load_sql
-from ca_assets.lib.tables import write_table
+from ca_assets.core.checks import DUCKDB_POOL, schema_check, table_key
+from ca_assets.core.duckdb import DuckDB
+from ca_assets.core.ids import stable_seed
+from ca_assets.core.partitions import SINGLE_RUN
+from ca_assets.core.paths import PROMPTS_DIR, project_file
+from ca_assets.core.sql import load_sql
+from ca_assets.core.tables import write_table
+from ca_assets.defs.annotation.simulation import answer_gold, seconds_to_choose
+from ca_assets.defs.quality.rules import QualityRules, score_annotators
+from ca_assets.defs.quality.schemas import AnnotatorQuality, GoldAnswers, GoldItems, QualityQuarantine
+from ca_assets.models.language import identifiable_lang
 from ca_assets.vocab import LANGS, POSITIONS
 
-GROUP = "quality"
+STAGE = "quality"
 
 
 class GoldAnswersConfig(dg.Config):
@@ -49,7 +49,7 @@ def read_gold_items() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-@dg.asset(key=table_key("gold_items"), group_name=GROUP, kinds={"duckdb"}, pool=DUCKDB_POOL, backfill_policy=SINGLE_RUN)
+@dg.asset(key=table_key("gold_items"), group_name=STAGE, kinds={"duckdb"}, pool=DUCKDB_POOL, backfill_policy=SINGLE_RUN)
 def gold_items(context: dg.AssetExecutionContext, duckdb: DuckDB) -> dg.MaterializeResult:
     """Grain: one row per attention-check item (prompts/gold/<lang>.jsonl): a prompt and four responses, exactly
     one of them the right pick."""
@@ -57,7 +57,7 @@ def gold_items(context: dg.AssetExecutionContext, duckdb: DuckDB) -> dg.Material
     if missing:
         context.log.warning(f"no attention-check items in {missing} (prompts/gold/<lang>.jsonl): their annotators get none")
     return write_table(
-        duckdb, "gold_items", {"gold_rows": read_gold_items()}, languages_without_items=dg.MetadataValue.json(missing)
+        duckdb, STAGE, "gold_items", {"gold_rows": read_gold_items()}, languages_without_items=dg.MetadataValue.json(missing)
     )
 
 
@@ -65,7 +65,7 @@ def gold_items(context: dg.AssetExecutionContext, duckdb: DuckDB) -> dg.Material
     backfill_policy=SINGLE_RUN,
     key=table_key("gold_answers"),
     deps=[table_key("gold_items"), table_key("annotators"), table_key("task_results")],
-    group_name=GROUP,
+    group_name=STAGE,
     kinds={"duckdb"},
     pool=DUCKDB_POOL,
 )
@@ -75,7 +75,7 @@ def gold_answers(config: GoldAnswersConfig, duckdb: DuckDB) -> dg.MaterializeRes
     click as they always do."""
     with duckdb.connect(read_only=True) as con:
         items = con.table("gold_items").df()
-        people = con.sql(load_sql("queries", "simulated_annotators")).df()
+        people = con.sql(load_sql("annotation", "queries", "simulated_annotators")).df()
     rows = []
     for person in people.itertuples(index=False):
         mine = items[items["lang"] == person.assigned_lang]
@@ -86,14 +86,14 @@ def gold_answers(config: GoldAnswersConfig, duckdb: DuckDB) -> dg.MaterializeRes
             rows.append({"annotator_id": person.annotator_id, "item_id": item.item_id, "chosen_position": pick,
                          "seconds": seconds_to_choose(rng, person.annotator_id, words, careless=bool(person.careless))})
     frame = pd.DataFrame(rows, columns=["annotator_id", "item_id", "chosen_position", "seconds"])
-    return write_table(duckdb, "gold_answers", {"answer_rows": frame})
+    return write_table(duckdb, STAGE, "gold_answers", {"answer_rows": frame})
 
 
 @dg.asset(
     backfill_policy=SINGLE_RUN,
     key=table_key("annotator_quality"),
     deps=[table_key("annotations"), table_key("candidates"), table_key("annotators"), table_key("gold_answers")],
-    group_name=GROUP,
+    group_name=STAGE,
     kinds={"duckdb"},
     pool=DUCKDB_POOL,
 )
@@ -103,12 +103,13 @@ def annotator_quality(duckdb: DuckDB, quality_rules: QualityRules) -> dg.Materia
     in [0, 1] and whether they passed. Annotators who fail have every annotation quarantined."""
     with duckdb.connect(read_only=True) as con:
         counts = con.sql(
-            load_sql("queries", "annotator_quality_inputs"), params={"max_words_per_second": quality_rules.max_words_per_second}
+            load_sql("quality", "queries", "annotator_quality_inputs"), params={"max_words_per_second": quality_rules.max_words_per_second}
         ).df()
     frame = score_annotators(counts, quality_rules)
     failed = frame[~frame["passed"]]
     return write_table(
         duckdb,
+        STAGE,
         "annotator_quality",
         {"quality_rows": frame},
         failed=len(failed),
@@ -124,7 +125,7 @@ def annotator_quality(duckdb: DuckDB, quality_rules: QualityRules) -> dg.Materia
         table_key("annotator_quality"), table_key("annotations"), table_key("candidate_sets"), table_key("candidates"),
         table_key("annotation_files"),
     ],
-    group_name=GROUP,
+    group_name=STAGE,
     kinds={"duckdb"},
     pool=DUCKDB_POOL,
 )
@@ -133,7 +134,7 @@ def quality_quarantine(duckdb: DuckDB, quality_rules: QualityRules) -> dg.Materi
     duplicate submission), with every reason, a detail, and the human file and line it came from. The rest
     are kept: annotations = kept + quarantined."""
     with duckdb.connect(read_only=True) as con:
-        texts = con.sql(load_sql("queries", "turn_user_messages")).df()
+        texts = con.sql(load_sql("quality", "queries", "turn_user_messages")).df()
         total = con.sql("select count(*) from annotations").fetchall()[0][0]
     # The language of what the user wrote this turn (prompt or follow-up); None when too short to tell. Detected
     # only when the rule is on (langid is most of this step's time at scale), once per text: pregenerated prompts
@@ -145,6 +146,7 @@ def quality_quarantine(duckdb: DuckDB, quality_rules: QualityRules) -> dg.Materi
     languages = pd.DataFrame({"set_id": texts["set_id"], "detected_lang": detected})
     result = write_table(
         duckdb,
+        STAGE,
         "quality_quarantine",
         {"set_languages": languages},
         params={"max_words_per_second": quality_rules.max_words_per_second, "check_language": quality_rules.check_language},

@@ -7,25 +7,15 @@ import dagster as dg
 import pandas as pd
 from pydantic import Field
 
-from ca_assets.lib.checks import DUCKDB_POOL, audit_check, schema_check, table_key
-from ca_assets.lib.diversity import set_text_stats
-from ca_assets.lib.duckdb import DuckDB, use_schema
-from ca_assets.lib.embeddings import Embedder, embed_cached, ensure_cached
-from ca_assets.lib.generation import Generator, ResponseCache
-from ca_assets.lib.llm_judge import LlmJudge
-from ca_assets.lib.partitions import SINGLE_RUN
-from ca_assets.lib.plots import attach, coverage_bars, value_map
-from ca_assets.lib.schemas import (
-    CalibrationSet,
-    CandidateEmbeddings,
-    CandidateValues,
-    JudgeCalibration,
-    SamplerReport,
-    SetDiversity,
-)
-from ca_assets.lib.sql import load_sql
-from ca_assets.lib.tables import write_table
-from ca_assets.lib.values import (
+from ca_assets.core.checks import DUCKDB_POOL, audit_check, schema_check, table_key
+from ca_assets.core.duckdb import DuckDB, use_schema
+from ca_assets.core.partitions import SINGLE_RUN
+from ca_assets.core.plots import attach, coverage_bars, value_map
+from ca_assets.core.sql import load_sql
+from ca_assets.core.tables import write_table
+from ca_assets.core.union_views import union_views
+from ca_assets.defs.values.diversity import set_text_stats
+from ca_assets.defs.values.judge import (
     Embed,
     PrototypeJudge,
     ValueJudge,
@@ -34,9 +24,20 @@ from ca_assets.lib.values import (
     cross_validated_labels,
     read_calibration_set,
 )
+from ca_assets.defs.values.llm_judge import LlmJudge
+from ca_assets.defs.values.schemas import (
+    CalibrationSet,
+    CandidateEmbeddings,
+    CandidateValues,
+    JudgeCalibration,
+    SamplerReport,
+    SetDiversity,
+)
+from ca_assets.models.embeddings import Embedder, embed_cached, ensure_cached
+from ca_assets.models.generation import Generator, ResponseCache
 from ca_assets.vocab import HUMAN, LANGS, SOURCE_SCHEMAS, VALUE_LABELS
 
-GROUP = "values"
+STAGE = "values"
 JUDGES = ("embedding", "llm")
 PAPER_JUDGE = "GPT-4o in the paper: 85.8% (trad_secular) and 78.3% (surv_self) on its own labelled set"
 
@@ -50,7 +51,7 @@ def _llm_judge(duckdb: DuckDB, generator: Generator, log) -> LlmJudge:
     return LlmJudge(generator, ResponseCache(duckdb.subdir("cache") / "value_judge"), log=log)
 
 
-@dg.asset(key=table_key("calibration_set"), group_name=GROUP, kinds={"duckdb"}, pool=DUCKDB_POOL, backfill_policy=SINGLE_RUN)
+@dg.asset(key=table_key("calibration_set"), group_name=STAGE, kinds={"duckdb"}, pool=DUCKDB_POOL, backfill_policy=SINGLE_RUN)
 def calibration_set(context: dg.AssetExecutionContext, duckdb: DuckDB) -> dg.MaterializeResult:
     """Grain: one row per labelled text of the shipped calibration set (prompts/judge/calibration/<lang>.jsonl,
     written for this project): 10 topics x 5 labels (four IW poles and none) per language."""
@@ -63,7 +64,7 @@ def calibration_set(context: dg.AssetExecutionContext, duckdb: DuckDB) -> dg.Mat
         )
     counts = rows.groupby(["lang", "pole"]).size().unstack(fill_value=0)
     return write_table(
-        duckdb, "calibration_set", {"calibration_rows": rows}, per_language=dg.MetadataValue.md(counts.to_markdown()),
+        duckdb, STAGE, "calibration_set", {"calibration_rows": rows}, per_language=dg.MetadataValue.md(counts.to_markdown()),
         languages_without_calibration=dg.MetadataValue.json(uncalibrated),
     )
 
@@ -83,7 +84,7 @@ class JudgeCalibrationConfig(dg.Config):
     backfill_policy=SINGLE_RUN,
     key=table_key("judge_calibration"),
     deps=[table_key("calibration_set")],
-    group_name=GROUP,
+    group_name=STAGE,
     kinds={"duckdb", "numpy"},
     pool=DUCKDB_POOL,
 )
@@ -115,6 +116,7 @@ def judge_calibration(
     summary = accuracy.pivot_table(index=["judge", "lang"], columns="measure", values="accuracy").round(3)
     return write_table(
         duckdb,
+        STAGE,
         "judge_calibration",
         {"accuracy_rows": accuracy},
         accuracy=dg.MetadataValue.md(summary.to_markdown()),
@@ -134,7 +136,7 @@ class ValuesConfig(dg.Config):
     backfill_policy=SINGLE_RUN,
     key=table_key("candidate_embeddings"),
     deps=[table_key("candidates")],
-    group_name=GROUP,
+    group_name=STAGE,
     kinds={"duckdb", "numpy"},
     pool=DUCKDB_POOL,
 )
@@ -142,11 +144,12 @@ def candidate_embeddings(context: dg.AssetExecutionContext, duckdb: DuckDB, embe
     """Grain: one row per candidate: its unit-length sentence embedding. Each distinct text is embedded once
     per model and kept in the cache.embeddings table across runs."""
     with duckdb.connect(read_only=True) as con:
-        texts = con.sql(load_sql("queries", "candidate_texts")).df()
+        texts = con.sql(load_sql("values", "queries", "candidate_texts")).df()
     stats = ensure_cached(duckdb, embedder, texts, context.log.info)
     seconds = stats["embed_seconds"]
     return write_table(
         duckdb,
+        STAGE,
         "candidate_embeddings",
         params={"model": embedder.model_identity, "model_name": embedder.model_name},
         **stats,
@@ -163,7 +166,7 @@ def build_candidate_values(schema: str) -> dg.AssetsDefinition:
         backfill_policy=SINGLE_RUN,
         key=table_key("candidate_values", schema),
         deps=[table_key("candidates", schema), table_key("calibration_set")],
-        group_name=schema,
+        group_name=STAGE,
         kinds={"duckdb", "numpy"},
         pool=DUCKDB_POOL,
         description=f"Grain: one row per {whose} candidate: which Inglehart–Welzel pole it expresses (or none) "
@@ -178,7 +181,7 @@ def build_candidate_values(schema: str) -> dg.AssetsDefinition:
     ) -> dg.MaterializeResult:
         with duckdb.connect(read_only=True) as con:
             use_schema(con, schema)
-            rows = con.sql(load_sql("queries", "candidates_to_judge")).df()
+            rows = con.sql(load_sql("values", "queries", "candidates_to_judge")).df()
             calibration = con.table("calibration_set").df()
         judge: ValueJudge = (
             PrototypeJudge(_cached(duckdb, embedder, context.log.info), calibration)
@@ -194,6 +197,7 @@ def build_candidate_values(schema: str) -> dg.AssetsDefinition:
         frame = pd.concat([rows[["candidate_id"]], verdicts.rename(columns={"label": "pole"})], axis=1).assign(judge=judge.name)
         return write_table(
             duckdb,
+            STAGE,
             "candidate_values",
             {"value_rows": frame},
             schema=schema,
@@ -205,6 +209,7 @@ def build_candidate_values(schema: str) -> dg.AssetsDefinition:
 
 
 candidate_values_by_source = [build_candidate_values(schema) for schema in SOURCE_SCHEMAS]
+values_views = union_views(STAGE, {"candidate_values": (1, True)})  # main.candidate_values over every source
 
 
 class DiversityConfig(dg.Config):
@@ -219,7 +224,7 @@ class DiversityConfig(dg.Config):
     backfill_policy=SINGLE_RUN,
     key=table_key("set_diversity"),
     deps=[table_key("candidate_sets"), table_key("candidate_embeddings"), table_key("candidate_values")],
-    group_name=GROUP,
+    group_name=STAGE,
     kinds={"duckdb"},
     pool=DUCKDB_POOL,
 )
@@ -227,9 +232,10 @@ def set_diversity(config: DiversityConfig, duckdb: DuckDB) -> dg.MaterializeResu
     """Grain: one row per candidate set: mean and minimum pairwise cosine distance of its four answers,
     distinct-1/2, IW poles covered, answers in the prompt's language, and a homogeneous flag."""
     with duckdb.connect(read_only=True) as con:
-        texts = con.sql(load_sql("queries", "set_texts")).df()
+        texts = con.sql(load_sql("values", "queries", "set_texts")).df()
     return write_table(
         duckdb,
+        STAGE,
         "set_diversity",
         {"set_text_stats": set_text_stats(texts)},
         params={"homogeneous_below": config.homogeneous_below},
@@ -246,18 +252,18 @@ def set_diversity(config: DiversityConfig, duckdb: DuckDB) -> dg.MaterializeResu
         table_key("generation_quarantine"),
         table_key("judge_calibration"),
     ],
-    group_name=GROUP,
+    group_name=STAGE,
     kinds={"duckdb", "matplotlib"},
     pool=DUCKDB_POOL,
 )
 def sampler_report(duckdb: DuckDB) -> dg.MaterializeResult:
     """Grain: one row per (sampler, language) and per sampler over all languages: coverage@4 of each IW pole,
     mean diversity and quarantine rate. Plots: the candidates on the value map, and the coverage bars."""
-    result = write_table(duckdb, "sampler_report")
+    result = write_table(duckdb, STAGE, "sampler_report")
     with duckdb.connect(read_only=True) as con:
         report = con.table("sampler_report").df()
-        points = con.sql(load_sql("queries", "value_map_points")).df()
-        judges = con.sql(load_sql("queries", "judge_accuracy_summary")).df()
+        points = con.sql(load_sql("values", "queries", "value_map_points")).df()
+        judges = con.sql(load_sql("values", "queries", "judge_accuracy_summary")).df()
     folder = duckdb.subdir("reports") / "sampler_report"
     overall = report[report["lang"] == "all"].drop(columns="lang").set_index("sampler").round(3)
     return dg.MaterializeResult(
@@ -276,6 +282,7 @@ values_checks = [
     schema_check("calibration_set", CalibrationSet),
     schema_check("judge_calibration", JudgeCalibration),
     audit_check(
+        STAGE,
         "judge_calibration",
         "judge_calibration_beats_chance",
         "Every judge beats chance on every measure in every language of the calibration set.",
@@ -285,11 +292,13 @@ values_checks = [
     *(schema_check("candidate_values", CandidateValues, schema) for schema in SOURCE_SCHEMAS),
     schema_check("set_diversity", SetDiversity),
     audit_check(
+        STAGE,
         "set_diversity",
         "set_diversity_four_in_language",
         "Every requested set has exactly 4 candidates in the prompt's language, or a quarantine entry saying why not.",
     ),
     audit_check(
+        STAGE,
         "set_diversity",
         "set_diversity_homogeneous",
         "No candidate set is homogeneous (mean pairwise embedding distance under the configured threshold).",

@@ -1,0 +1,75 @@
+"""The DuckDB file under the data directory, shared by every stage."""
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+from pydantic import Field
+
+from ca_assets.core.paths import default_data_dir
+
+DATABASE_FILE = "ca.duckdb"
+# Another process (a second run, an analyst's read-write session) may hold the file's lock for a moment:
+# wait for it instead of failing the step, but not forever.
+LOCK_WAIT_SECONDS = 120
+
+
+class DuckDB(dg.ConfigurableResource):
+    """The project's DuckDB file and the data directory around it (exports/, cache/, inbox/).
+
+    Open a connection only to read inputs or write results, never across model calls: DuckDB allows one
+    writing process per file, and every asset or check that opens it runs in the `duckdb` pool (size 1).
+    """
+
+    data_dir: str = Field(default_factory=default_data_dir, description="Data directory (env CA_DATA_DIR).")
+    memory_limit: str | None = Field(
+        default=None,
+        description="Cap on DuckDB's memory per connection, e.g. '1GB' (DuckDB's default: 80% of RAM). Beyond it "
+        "joins and sorts spill to <data_dir>/ca.duckdb.tmp: slower, but a CA-size release fits a small machine.",
+    )
+
+    @property
+    def root(self) -> Path:
+        return Path(self.data_dir)
+
+    @property
+    def database_path(self) -> Path:
+        return self.root / DATABASE_FILE
+
+    def subdir(self, name: str) -> Path:
+        """A folder under the data directory (exports, cache, ...), created on first use."""
+        path = self.root / name
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    @contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        config = {"memory_limit": self.memory_limit} if self.memory_limit else {}
+        con = _connect_waiting_for_lock(self.database_path, read_only, config)
+        try:
+            yield con
+        finally:
+            con.close()
+
+
+def use_schema(con: duckdb.DuckDBPyConnection, schema: str) -> None:
+    """Unqualified names now create in `schema` and resolve there first, then in main: one SQL file writes
+    or checks any turn's table (turn_1 … turn_4), reading shared tables such as prompts from main."""
+    con.execute("set search_path = $path", {"path": f"{schema},main"})
+
+
+def _connect_waiting_for_lock(path: Path, read_only: bool, config: dict[str, str]) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    delay = 0.2
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only, config=config)
+        except duckdb.IOException as error:
+            if "lock" not in str(error).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)

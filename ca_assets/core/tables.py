@@ -1,0 +1,72 @@
+"""Write one table from registered inputs with its recipe sql/<stage>/<table>.sql, and report standard metadata."""
+
+from typing import Any
+
+import dagster as dg
+
+from ca_assets.core.checks import table_key
+from ca_assets.core.duckdb import DuckDB, use_schema
+from ca_assets.core.metadata import table_metadata
+from ca_assets.core.sql import load_sql
+
+STAGING = "staging"  # where a partitioned write builds its new rows before swapping them in
+
+
+def write_table(
+    duckdb: DuckDB,
+    stage: str,
+    table: str,
+    inputs: dict[str, Any] | None = None,
+    params: dict[str, Any] | None = None,
+    schema: str = "main",
+    replace_where: str | None = None,
+    where_params: dict[str, Any] | None = None,
+    **extra: Any,
+) -> dg.MaterializeResult:
+    """Run sql/<stage>/<table>.sql (a `create or replace table`, so a rerun replaces rather than duplicates)
+    with `inputs` (pandas frames or Arrow tables) registered as views and `params` bound to its `$name`s, in one
+    transaction. The table is written into `schema` (see `use_schema`): a turn's schema, `human` or `release`.
+    One name may have a recipe in two stages (generation's candidates, the inbox's human.candidates).
+
+    With `replace_where` (a predicate on the table's rows, bound with `where_params`) only the rows it matches
+    are replaced: what a partitioned asset's run owns. The recipe builds its rows in schema `staging`; a new
+    row the predicate does not match is refused (it would belong to another partition); then the matching old
+    rows are deleted and the new ones inserted, in the same transaction."""
+    with duckdb.connect() as con:
+        con.begin()
+        con.execute(load_sql("core", "schemas"))
+        use_schema(con, schema)
+        for name, frame in (inputs or {}).items():
+            con.register(name, frame)
+        if replace_where is None:
+            con.execute(load_sql(stage, table), params or {})
+        else:
+            _replace_rows(con, table, schema, load_sql(stage, table), params or {}, replace_where, where_params or {})
+        con.commit()
+        metadata = table_metadata(con, f"{schema}.{table}", **extra)
+    return dg.MaterializeResult(asset_key=table_key(table, schema), metadata=metadata)
+
+
+def _replace_rows(con, table: str, schema: str, recipe: str, params: dict, where: str, where_params: dict) -> None:
+    con.execute("create schema if not exists " + STAGING)
+    # The recipe's `create or replace table <table>` lands in the first schema of the search path; its reads
+    # of other tables still find them in `schema` and main.
+    con.execute("set search_path = $path", {"path": f"{STAGING},{schema},main"})
+    con.execute(recipe, params)
+    use_schema(con, schema)
+    # Table names and the predicate come from the project's code, never from data; values are bound.
+    staged, target = f"{STAGING}.{table}", f"{schema}.{table}"
+    statements = {
+        "create": f"create table if not exists {target} as from {staged} limit 0",
+        "stray": f"select count(*) from {staged} where not ({where})",
+        "delete": f"delete from {target} where {where}",
+        "insert": f"insert into {target} by name from {staged}",
+        "drop": f"drop table {staged}",
+    }
+    con.execute(statements["create"])
+    (stray,) = con.execute(statements["stray"], where_params).fetchall()[0]
+    if stray:
+        raise dg.Failure(f"{stray} new rows of {target} fall outside this run's partitions (`{where}`)")
+    con.execute(statements["delete"], where_params)
+    con.execute(statements["insert"])
+    con.execute(statements["drop"])

@@ -1,1 +1,0 @@
-"""Shared code used by every stage: storage, SQL and template loaders, checks, model backends."""
