@@ -108,6 +108,7 @@ bench: install-test install-vllm
 	$(BIN)/python -m bench.generation --backends llama_cpp,openai
 	$(BIN)/python -m bench.embeddings
 	$(BIN)/python -m bench.releases
+	$(BIN)/python -m bench.checks
 	$(BIN)/python -m bench.scale
 	$(VLLM_BIN)/python -m bench.generation --backends vllm,vllm_server
 
