@@ -63,7 +63,7 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 install-vllm: $(VLLM_VENV)/.installed
 
-# Headless Chromium for the UI test (ca_assets_tests/test_ui.py): Debian's package, about 40 s to install.
+# Headless Chromium for the UI test (ca_assets_tests/e2e/test_ui.py): Debian's package, about 40 s to install.
 browser:
 	@command -v chromium >/dev/null || { echo "installing Debian's chromium for the UI test"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }

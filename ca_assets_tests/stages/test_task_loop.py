@@ -27,11 +27,8 @@ def _export(duckdb) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def loop(tmp_path_factory):
-    from ca_assets.core.duckdb import DuckDB
-
-    duckdb = DuckDB(data_dir=str(tmp_path_factory.mktemp("loop") / "data"))
-    assert materialize_conversations(duckdb, Generator()).success
+def loop(copy_of_conversations):
+    duckdb = copy_of_conversations  # the shared conversations (stages/conftest.py)
     first_export = _export(duckdb)
     task = next(t for t in first_export if t["kind"] == "set" and t["lang"] == "en")
     gold = next(t for t in first_export if t["kind"] == "gold" and t["lang"] == "en")

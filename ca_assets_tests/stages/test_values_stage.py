@@ -19,7 +19,6 @@ from ca_assets.defs.values.assets import (
 from ca_assets.models.embeddings import Embedder
 from ca_assets.models.generation import Generator
 from ca_assets.vocab import SOURCE_SCHEMAS
-from ca_assets_tests.support.conversation_run import materialize_conversations
 from ca_assets_tests.support.union_views import view_assets
 
 pytestmark = pytest.mark.slow
@@ -42,11 +41,8 @@ def materialize_values(duckdb, **ops) -> dg.ExecuteInProcessResult:
 
 
 @pytest.fixture(scope="module")
-def stage(tmp_path_factory):
-    from ca_assets.core.duckdb import DuckDB
-
-    duckdb = DuckDB(data_dir=str(tmp_path_factory.mktemp("values") / "data"))
-    assert materialize_conversations(duckdb, Generator()).success
+def stage(copy_of_conversations):
+    duckdb = copy_of_conversations  # the shared conversations (stages/conftest.py), values already labelled once
     first = materialize_values(duckdb)
     second = materialize_values(duckdb)
     return duckdb, first, second
