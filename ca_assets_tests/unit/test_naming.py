@@ -1,6 +1,7 @@
 """The layout and the one naming rule (docs/architecture.md): a stage is a folder under defs/, sql/ and the tests,
 and its Dagster group; a table's asset key tail, SQL recipe, Pandera model and function carry one name."""
 
+import ast
 import inspect
 import re
 from pathlib import Path
@@ -88,3 +89,15 @@ def test_every_stage_recipe_is_a_table_and_every_model_checks_one():
             if issubclass(cls, Model) and cls.__module__ == module.__name__ and name not in MIXINS:
                 assert cls in checked, f"{module.__name__}.{name} checks no table"
     assert all(issubclass(model, pa.DataFrameModel) for model in checked)
+
+
+def test_shared_code_imports_no_stage():
+    """core/ imports only vocab (and itself); models/ and formats/ add core: no shared module reaches into a stage."""
+    allowed = {"core": ("ca_assets.core", "ca_assets.vocab"), "models": ("ca_assets.core", "ca_assets.vocab", "ca_assets.models"),
+               "formats": ("ca_assets.core", "ca_assets.vocab", "ca_assets.formats")}  # fmt: skip
+    for place, prefixes in allowed.items():
+        for path in (ROOT / "ca_assets" / place).glob("*.py"):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("ca_assets"):
+                    assert node.module.startswith(prefixes), f"{path.relative_to(ROOT)} imports {node.module}"
