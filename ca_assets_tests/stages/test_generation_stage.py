@@ -1,8 +1,11 @@
 """The generation stage with the real embedded model (llama.cpp + SmolLM2-135M), read back from DuckDB."""
 
+import shutil
+
 import dagster as dg
 import pytest
 
+from ca_assets.core.duckdb import DuckDB
 from ca_assets.core.tables import write_table
 from ca_assets.defs.prompts.assets import prompts
 from ca_assets.defs.prompts.prompt_bank import PromptSources, bank_prompts
@@ -16,6 +19,19 @@ pytestmark = pytest.mark.slow
 
 def _materialize(duckdb):
     return materialize_generation(duckdb, Generator())
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    """One first-turn generation (every language, the real model), shared: tests that write take a copy."""
+    duckdb = DuckDB(data_dir=str(tmp_path_factory.mktemp("generated") / "data"))
+    return duckdb, _materialize(duckdb)
+
+
+def _copy(duckdb, tmp_path) -> DuckDB:
+    """A copy of a data directory (the DuckDB file and the model cache) to write to."""
+    shutil.copytree(duckdb.root, tmp_path / "copy")
+    return DuckDB(data_dir=str(tmp_path / "copy"))
 
 
 def _metadata(result, table):
@@ -34,8 +50,8 @@ def _snapshot(duckdb):
     return sets, candidates, quarantine
 
 
-def test_generation_writes_sets_and_accounts_for_every_request(duckdb):
-    result = _materialize(duckdb)
+def test_generation_writes_sets_and_accounts_for_every_request(generated):
+    duckdb, result = generated
     assert result.success
     assert all(e.passed for e in result.get_asset_check_evaluations())
     meta = _metadata(result, "candidate_sets")
@@ -53,8 +69,8 @@ def test_generation_writes_sets_and_accounts_for_every_request(duckdb):
     assert all(row[0] == "llama_cpp" and row[1].endswith(".gguf") and row[3] == 1 for row in lineage)
 
 
-def test_rerun_sends_no_requests_and_reproduces_the_rows(duckdb):
-    first = _materialize(duckdb)
+def test_rerun_sends_no_requests_and_reproduces_the_rows(generated, tmp_path):
+    duckdb, first = _copy(generated[0], tmp_path), generated[1]
     before = _snapshot(duckdb)
     second = _materialize(duckdb)
     meta = _metadata(second, "candidate_sets")
@@ -74,8 +90,9 @@ def _others(duckdb, lang: str) -> list[tuple]:
         ).fetchall()
 
 
-def test_one_language_is_regenerated_and_the_others_rows_stay(duckdb):
-    assert _materialize(duckdb).success
+def test_one_language_is_regenerated_and_the_others_rows_stay(generated, tmp_path):
+    duckdb = _copy(generated[0], tmp_path)
+    assert generated[1].success
     before = _others(duckdb, "fr")
     result = materialize_generation(duckdb, Generator(), lang="fr", prompts_per_language=2)  # a one-language backfill
     assert result.success and all(e.passed for e in result.get_asset_check_evaluations())
