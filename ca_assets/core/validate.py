@@ -83,7 +83,9 @@ def _rule(check: pa.Check, column: str, param: str) -> tuple[str, dict[str, Any]
 
 
 def _type_ok(dtype: str, duckdb_type: str) -> bool:
-    allowed = DUCKDB_TYPES.get(dtype)
+    if dtype not in DUCKDB_TYPES:  # a model's new dtype needs its DuckDB types here, not a check that passes anything
+        raise ValueError(f"no DuckDB type known for the Pandera dtype {dtype!r}: add it to DUCKDB_TYPES")
+    allowed = DUCKDB_TYPES[dtype]
     return allowed is None or any(duckdb_type == t or duckdb_type.startswith(t + "(") for t in allowed)
 
 
