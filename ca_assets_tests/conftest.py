@@ -19,3 +19,13 @@ collect_ignore = [] if find_spec("vllm") else ["vllm_tier"]
 def duckdb(tmp_path) -> DuckDB:
     """A DuckDB resource on a fresh data directory."""
     return DuckDB(data_dir=str(tmp_path / "data"))
+
+
+@pytest.fixture(scope="session")
+def launched(tmp_path_factory):
+    """The whole graph launched twice through `dg launch` (support/graph_launch.py), once per session: the e2e tests
+    check it and the stage tests copy its data directory. Nothing may write to it."""
+    # Imported here: it imports every stage, and the vLLM tier's environment lacks some stages' packages.
+    from ca_assets_tests.support.graph_launch import launch_twice
+
+    return launch_twice(tmp_path_factory.mktemp("e2e"))

@@ -1,88 +1,33 @@
 """The whole asset graph through the real CLI (`dg launch`), as `make demo` runs it: a Dagster instance
 on disk, the real DuckDB file, the real embedded model. Lock and executor problems only show here."""
 
-import hashlib
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
 import dagster as dg
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-import yaml
 
 from ca_assets.core.duckdb import DuckDB
 from ca_assets.core.sql import load_sql
 from ca_assets.definitions import defs
-from ca_assets.models.language import ALL_LANGS_RANGE
 from ca_assets.vocab import SOURCE_SCHEMAS
-from ca_assets_tests.support.conversation_run import SMALL_PROTOCOL
+from ca_assets_tests.support.graph_launch import DEMO_LAUNCH
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
-ROOT = Path(__file__).resolve().parents[2]
-DG = Path(sys.executable).with_name("dg")
-# What `make demo` launches: every asset but the inbox's (they run per file), all five languages in one run.
-DEMO_LAUNCH = ["--assets", "not tag:partitioned=per_file", "--partition-range", ALL_LANGS_RANGE]
 TABLES = (
     "prompts", "candidate_sets", "candidates", "candidate_embeddings", "candidate_values",
     "set_diversity", "annotators", "assignments", "user_turns", "annotations", "comparisons", "calibration_set",
     "judge_calibration", "sampler_report", "aggregates", "preference_eval", "release.comparisons",
 )
-
-
-@pytest.fixture(scope="module")
-def launched(tmp_path_factory):
-    """Launch the graph twice on one data directory; return (data dir, dagster home, table fingerprints per launch)."""
-    tmp = tmp_path_factory.mktemp("e2e")
-    data, home = tmp / "data", tmp / "data" / "dagster"
-    home.mkdir(parents=True)
-    shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
-    config = tmp / "run_config.yaml"
-    config.write_text(
-        yaml.safe_dump({"ops": SMALL_PROTOCOL, "resources": {"sampling": {"config": {"max_words": 12, "max_tokens": 24}}}})
-    )
-    env = {
-        **os.environ,
-        "CA_DATA_DIR": str(data),
-        "DAGSTER_HOME": str(home),
-        "VIRTUAL_ENV": str(Path(sys.executable).parents[1]),
-    }
-    counts = []
-    for _ in range(2):
-        done = subprocess.run(
-            [str(DG), "launch", *DEMO_LAUNCH, "--config", str(config)],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200,
-        )
-        assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
-        with DuckDB(data_dir=str(data)).connect(read_only=True) as con:
-            counts.append({t: _fingerprint(con.table(t).df()) for t in _every_table(con)})
-        # The release files too, byte for byte.
-        counts[-1].update({p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted((data / "releases").iterdir())})
-    return data, home, counts
-
-
-def _every_table(con) -> list[str]:
-    """Every table and view the graph writes, in every schema (the generation cache is not an asset)."""
-    rows = con.sql("select table_schema, table_name from information_schema.tables where table_schema <> 'cache'")
-    return sorted(f"{schema}.{name}" for schema, name in rows.fetchall())
-
-
-def _fingerprint(frame: pd.DataFrame) -> tuple[int, int]:
-    """(rows, checksum of every value): equal fingerprints mean the same rows, whatever their order."""
-    text = frame.astype(str)
-    ordered = text.sort_values(list(text.columns)).reset_index(drop=True)
-    return len(frame), int(pd.util.hash_pandas_object(ordered, index=False).sum())
+# `launched` (ca_assets_tests/conftest.py): the graph launched twice on one data directory, shared with the stage
+# tests, which copy its data directory.
 
 
 def test_every_table_is_non_empty(launched):
-    _, _, fingerprints = launched
+    fingerprints = launched.fingerprints
     rows = {t: fingerprints[0][t if "." in t else f"main.{t}"][0] for t in TABLES}
     assert all(rows[t] > 0 for t in TABLES), rows
-    with DuckDB(data_dir=str(launched[0])).connect(read_only=True) as con:
+    with DuckDB(data_dir=str(launched.data)).connect(read_only=True) as con:
         quarantined = con.sql("select count(*) from quality_quarantine").fetchall()[0][0]
     assert rows["comparisons"] == 3 * (rows["annotations"] - quarantined)
 
@@ -90,15 +35,14 @@ def test_every_table_is_non_empty(launched):
 @pytest.mark.reliability
 def test_second_launch_writes_the_same_rows(launched):
     """Every asset rerun with the same inputs: every table's checksum and every release file's bytes are equal."""
-    _, _, fingerprints = launched
+    fingerprints = launched.fingerprints
     assert len(fingerprints[0]) > 50, sorted(fingerprints[0])
     changed = sorted(name for name in fingerprints[0] if fingerprints[0][name] != fingerprints[1].get(name))
     assert not changed and fingerprints[0].keys() == fingerprints[1].keys(), changed
 
 
 def test_every_asset_check_ran_and_no_error_check_failed(launched, monkeypatch):
-    _, home, _ = launched
-    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    monkeypatch.setenv("DAGSTER_HOME", str(launched.home))
     from dagster import AssetCheckSeverity, DagsterEventType, DagsterInstance
 
     graph = defs().get_repository_def().asset_graph
@@ -123,7 +67,7 @@ def test_every_table_has_exactly_its_models_columns(launched):
     from ca_assets.core.checks import MODELS
     from ca_assets.defs.release.assets import FILES
 
-    data, _, _ = launched
+    data = launched.data
     defs()  # the definitions fill MODELS as they define the checks
     with DuckDB(data_dir=str(data)).connect(read_only=True) as con:
         columns = {}
@@ -146,7 +90,7 @@ def test_every_table_has_exactly_its_models_columns(launched):
 
 
 def test_trl_export_reads_back_with_message_lists(launched):
-    data, _, fingerprints = launched
+    data, fingerprints = launched.data, launched.fingerprints
     frame = pd.read_parquet(data / "releases" / "trl_preferences.parquet")
     assert len(frame) == fingerprints[1]["release.comparisons"][0] == fingerprints[1]["main.comparisons"][0]
     for row in frame.itertuples(index=False):
@@ -157,8 +101,7 @@ def test_trl_export_reads_back_with_message_lists(launched):
 
 
 def test_conversations_run_four_turns_and_each_continues_the_chosen_answer(launched):
-    data, _, _ = launched
-    with DuckDB(data_dir=str(data)).connect(read_only=True) as con:
+    with DuckDB(data_dir=str(launched.data)).connect(read_only=True) as con:
         turns = dict(con.sql("select turn, count(*) from annotations group by turn").fetchall())
         # Each later set answers exactly the conversation before it: the previous set's messages, the answer the
         # annotator chose there, and the user's new message.

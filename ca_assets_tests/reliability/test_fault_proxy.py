@@ -83,6 +83,7 @@ def test_faults_are_retried_or_quarantined_and_no_set_is_lost(server, duckdb):
 
     with duckdb.connect(read_only=True) as con:
         languages = con.sql("select count(distinct lang) from prompts").fetchall()[0][0]
+        backends = con.sql("select distinct backend, model from turn_1.candidate_sets").fetchall()
         requested = {r for (r,) in con.sql("select request_id from turn_1.generation_requests").fetchall()}
         kept = dict(con.sql("select request_id, requests from turn_1.candidate_sets").fetchall())
         quarantined = {
@@ -98,6 +99,7 @@ def test_faults_are_retried_or_quarantined_and_no_set_is_lost(server, duckdb):
             "select c.text from turn_1.candidates c join turn_1.candidate_sets s using (set_id) where s.sampler = 'iid'"
         ).fetchall()}
 
+    assert backends == [("openai", SERVED_MODEL)]
     # Every requested set is exactly one of kept (four answers, a–d) or quarantined (reason and raw text).
     assert len(requested) == 2 * languages
     assert kept.keys() | quarantined.keys() == requested and not kept.keys() & quarantined.keys()

@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 DG = Path(sys.executable).with_name("dg")
 CONFIG = {
     "ops": {"turn_1__generation": {"config": {"prompts_per_language": 1}}},
-    "resources": {"sampling": {"config": {"max_words": 12, "max_tokens": 24}}},
+    # Short answers: the test is about what a kill leaves behind, not what the model writes.
+    "resources": {"sampling": {"config": {"max_words": 6, "max_tokens": 12}}},
 }
 KILL_AFTER_RESPONSES = 6
 

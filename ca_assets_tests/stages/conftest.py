@@ -3,17 +3,15 @@ import shutil
 import pytest
 
 from ca_assets.core.duckdb import DuckDB
-from ca_assets.models.generation import Generator
-from ca_assets_tests.support.conversation_run import materialize_conversations
 
 
 @pytest.fixture(scope="session")
-def conversations(tmp_path_factory):
-    """One run of the conversation protocol (prompts through turn 4's annotations, the real model), shared by the
-    stage tests that start from it: each takes its own copy (`copy_of`), so none sees another's writes."""
-    duckdb = DuckDB(data_dir=str(tmp_path_factory.mktemp("conversations") / "data"))
-    assert materialize_conversations(duckdb, Generator()).success
-    return duckdb.root
+def conversations(launched):
+    """Finished conversations (prompts through turn 4's annotations, the real model, the small protocol of
+    support/conversation_run.py): the data directory of the whole graph's launch that the e2e tests check
+    (ca_assets_tests/conftest.py), so the session runs the protocol once. Each module takes its own copy
+    (`copy_of_conversations`), so none sees another's writes."""
+    return launched.data
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,7 @@
-"""The whole conversation protocol as the stage tests run it: prompts through turn 4's annotations, the human
-files in the data directory's inbox, and the main views over all of them, with their checks; one prompt per
-language, short answers, one conversation per set and one per language going on at each later turn."""
+"""The whole conversation protocol in process: prompts through turn 4's annotations, the human files in the data
+directory's inbox, and the main views over all of them, with their checks; one prompt per language, short answers,
+one conversation per set and one per language going on at each later turn. The whole graph's launch uses the same
+protocol (support/graph_launch.py); the task loop reruns it here after a person's results arrive."""
 
 import dagster as dg
 

@@ -1,5 +1,6 @@
 """The `openai` backend against a real OpenAI-compatible HTTP server: llama.cpp's own server on 127.0.0.1,
-serving the bundled GGUF. Nothing here is faked: requests cross a socket, usage comes from the server."""
+serving the bundled GGUF. Nothing here is faked: requests cross a socket, usage comes from the server. The whole
+generation stage through this server runs in reliability/test_fault_proxy.py (behind a proxy that injects faults)."""
 
 import json
 
@@ -11,7 +12,7 @@ from ca_assets.defs.prompts.prompt_bank import PromptSources
 from ca_assets.models.generation import ChatRequest, GenerationError, Generator, ResponseCache
 from ca_assets.models.language import ALL_LANGS_TAGS
 from ca_assets.models.samplers import SamplingSettings, sample_set
-from ca_assets_tests.support.generation_run import FIRST_TURN, SMALL_SAMPLING, kept_and_quarantined, materialize_generation
+from ca_assets_tests.support.generation_run import FIRST_TURN, SMALL_SAMPLING
 from ca_assets_tests.support.local_server import SERVED_MODEL as MODEL
 from ca_assets_tests.support.local_server import free_port, llama_cpp_server
 
@@ -55,16 +56,6 @@ def test_unreachable_server_becomes_request_failed_not_a_crash(tmp_path):
         generator.complete(ChatRequest((("user", "hi"),), 0.0, 4, 0, "t"), ResponseCache(tmp_path))
     outcome = sample_set(generator, ResponseCache(tmp_path), "iid", "p", "en", "hi", SETTINGS)
     assert outcome.answers is None and outcome.reason == "request_failed" and "Connection" in outcome.raw
-
-
-def test_generation_stage_through_the_server(server, duckdb):
-    result = materialize_generation(duckdb, _generator(server, concurrency=2))
-    assert result.success and all(e.passed for e in result.get_asset_check_evaluations())
-    with duckdb.connect(read_only=True) as con:
-        backends = con.sql("select distinct backend, model from turn_1.candidate_sets").fetchall()
-    kept, quarantined = kept_and_quarantined(duckdb)
-    assert backends == [("openai", MODEL)]
-    assert kept + quarantined == 10
 
 
 def test_generation_stops_when_the_backend_is_down(duckdb):
