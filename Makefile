@@ -24,7 +24,10 @@ export CMAKE_ARGS := -DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF -DLLAMA_BUILD_TESTS=OFF
 QUIET_PIP := { grep -v '^WARNING: Location' || true; }
 
 # Values a user passes (FILE=..., UI_PORT=...) reach the commands as environment variables, quoted by the shell,
-# never pasted into the command line: a file name holding `;` or `$(...)` stays a file name.
+# never pasted into the command line: a file name holding `;` or `$(...)` stays a file name. `$(value ...)` keeps
+# make itself from expanding them: it expands an exported variable's value, so `$(shell ...)` in a name would run.
+override FILE := $(value FILE)
+override UI_PORT := $(value UI_PORT)
 export FILE
 export UI_PORT
 

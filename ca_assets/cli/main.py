@@ -20,7 +20,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ca_assets.core.paths import DATA_DIR_ENV, PACKAGE
+from ca_assets.core.paths import DATA_DIR_ENV, LOCKDOWN_ENV, PACKAGE
 
 DEFINITIONS = "ca_assets.definitions"
 DEMO_CONFIG = PACKAGE / "cli" / "demo_config.yaml"
@@ -110,6 +110,9 @@ def ui(host: str, port: int) -> int:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     workspace = str(PACKAGE / "workspace.yaml")
     dg = _dg()
+    # Anyone who reaches the UI can launch runs with any run config: the runs it launches inherit the lockdown
+    # (core/paths.py), unless the deployment turned it off on purpose (CA_LOCKDOWN=0).
+    os.environ.setdefault(LOCKDOWN_ENV, "1")
     os.execv(dg, [dg, "dev", "-w", workspace, "--host", host, "--port", str(port)])
 
 

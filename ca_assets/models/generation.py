@@ -8,6 +8,7 @@ deliberately not of any parser: re-parsing never re-generates, and a rerun after
 requests that have no cached response.
 """
 
+import hashlib
 import json
 import os
 import threading
@@ -17,11 +18,14 @@ from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import dagster as dg
 from pydantic import Field, PrivateAttr
 
 from ca_assets.core.ids import stable_id
+from ca_assets.core.paths import check_model_path
+from ca_assets.models import destinations
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,34 @@ class Completion:
 def json_object_format(schema: dict[str, Any]) -> dict[str, Any]:
     """llama.cpp's way to constrain output to a JSON schema (in-process and in its server)."""
     return {"type": "json_object", "schema": schema}
+
+
+_DIGESTS: dict[tuple[str, int, int], str] = {}  # (resolved path, size, mtime_ns) -> sha256, per process
+_DIGEST_LOCK = threading.Lock()
+
+
+def file_digest(path: Path) -> str:
+    """sha256 of a model file's bytes, computed once per process while its path, size and mtime stay the same
+    (a GGUF of several GB takes seconds to hash)."""
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    with _DIGEST_LOCK:
+        if key not in _DIGESTS:
+            digest = hashlib.sha256()
+            with open(path, "rb") as handle:
+                for block in iter(lambda: handle.read(1 << 22), b""):
+                    digest.update(block)
+            _DIGESTS[key] = digest.hexdigest()
+        return _DIGESTS[key]
+
+
+def endpoint(base_url: str) -> str:
+    """A server's URL as the cache names it: scheme, host (lower case) and port, and the path without a final
+    slash; credentials, query and fragment are not part of it."""
+    parts = urlsplit(base_url.strip())
+    host = (parts.hostname or "").lower()
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower(), 0)
+    return f"{parts.scheme.lower()}://{host}:{port}{parts.path.rstrip('/')}"
 
 
 @cache
@@ -131,9 +163,15 @@ class Generator(dg.ConfigurableResource):
         default="",
         description="openai: the model name the server expects. vllm: a Hugging Face model folder or hub id.",
     )
-    base_url: str = Field(default="http://127.0.0.1:8000/v1", description="openai: the server's /v1 URL.")
+    base_url: str = Field(
+        default="http://127.0.0.1:8000/v1",
+        description="openai: the server's /v1 URL. Loopback, or a host the deployment allows (CA_ALLOWED_HOSTS, "
+        "CA_API_KEYS); no credentials in it.",
+    )
     api_key_env: str = Field(
-        default="OPENAI_API_KEY", description="openai: environment variable holding the API key (may be unset for local servers)."
+        default="OPENAI_API_KEY",
+        description="openai: environment variable holding the API key, sent only to the hosts CA_API_KEYS binds it "
+        "to (none needed for local servers).",
     )
     structured_output: Literal["json_schema", "json_object_schema"] = Field(
         default="json_schema",
@@ -212,11 +250,14 @@ class Generator(dg.ConfigurableResource):
 
     @property
     def model_identity(self) -> str:
-        """What makes two models the same for the cache: the served name or model folder, or a GGUF's name and
-        size (two different files called model.gguf must not share responses; moving a file must not matter)."""
-        if self.backend != "llama_cpp":
-            return self.model
-        return f"{self.model_file.name}:{self.model_file.stat().st_size}"
+        """What makes two models the same for the cache and the set ids: a GGUF's content (two different files
+        called model.gguf never share responses; moving or copying a file does not matter), a served model's
+        name at its endpoint (the same name on two servers may be two models), or vLLM's model folder or name."""
+        if self.backend == "llama_cpp":
+            return f"{self.model_file.name}:sha256:{file_digest(self.model_file)[:32]}"
+        if self.backend == "openai":
+            return f"{self.model}@{endpoint(self.base_url)}"
+        return self.model
 
     def cache_key(self, request: ChatRequest) -> str:
         parts: tuple = (request.messages, request.temperature, request.max_tokens, request.seed, request.json_schema, request.template)
@@ -239,6 +280,16 @@ class Generator(dg.ConfigurableResource):
             completion = self._complete_llama_cpp(request)
         cache.put(key, completion)
         return completion
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        """Refuse, before any step runs, what the deployment does not allow (a launch's run config may say anything)."""
+        if self.backend == "openai":
+            destinations.endpoint_of(self.base_url)
+        check_model_path("generator.model_path", self.model_path)
+        for name in self.multi_model if self.backend == "llama_cpp" else []:
+            check_model_path("generator.multi_model", name)
+        if self.backend == "vllm" and self.model and Path(self.model).exists():
+            check_model_path("generator.model", self.model)  # a model folder (a hub id reads nothing: offline)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         self.close()
@@ -339,19 +390,22 @@ class Generator(dg.ConfigurableResource):
 
                 if not self.model:
                     raise ValueError("generator.model must name the server's model when backend is openai")
+                # Where requests and keys may go is the deployment's decision (models/destinations.py): run config
+                # names a variable and a URL, and a key is read only when the environment binds it to that host.
+                key = destinations.api_key(self.api_key_env, self.base_url)
                 self._model = openai.OpenAI(
                     base_url=self.base_url,
-                    # Local servers need no key, but the client insists on one; the value never leaves this process.
-                    api_key=os.environ.get(self.api_key_env) or "not-needed",
+                    # Local servers need no key, but the client insists on one.
+                    api_key=key or "not-needed",
                     max_retries=self.max_retries,
                     timeout=self.timeout_seconds,
                 )
         return self._model
 
     def _redact(self, message: str) -> str:
-        """Error text goes to quarantine and logs: a server may echo the key back (e.g. in a 401 body)."""
-        key = os.environ.get(self.api_key_env)
-        return message.replace(key, "***") if key else message
+        """Error text goes to quarantine and logs: a server may echo the key back (e.g. in a 401 body), whole
+        or in part."""
+        return destinations.redact(message, os.environ.get(self.api_key_env))
 
     def _response_format(self, schema: dict[str, Any]) -> dict[str, Any]:
         if self.structured_output == "json_object_schema":

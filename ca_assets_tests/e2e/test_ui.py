@@ -37,7 +37,7 @@ LAUNCH = """mutation($params: ExecutionParams!) { launchRun(executionParams: $pa
   ... on RunConfigValidationInvalid { errors { message } } } }"""
 RUN = """query($id: ID!) { runOrError(runId: $id) { ... on Run { status startTime endTime } } }"""
 EVENTS = """query($id: ID!) { logsForRun(runId: $id) { ... on EventConnection { events { __typename
-  ... on MessageEvent { message timestamp stepKey level } } } } }"""
+  ... on MessageEvent { message timestamp stepKey level } ... on ErrorEvent { error { message } } } } } }"""
 SENSOR = """query($s: SensorSelector!) { sensorOrError(sensorSelector: $s) {
   ... on Sensor { sensorState { id selectorId } } } }"""
 STOP_SENSOR = """mutation($id: String!, $selector: String!) { stopSensor(id: $id, jobSelectorId: $selector) {
@@ -52,6 +52,7 @@ START_SENSOR = """mutation($s: SensorSelector!) { startSensor(sensorSelector: $s
 RUNS_OF_BATCH = """query($key: String!) { runsOrError(filter: {tags: [{key: "dagster/partition", value: $key}]}) {
   ... on Runs { results { runId status } } } }"""
 TERMINAL = {"SUCCESS", "FAILURE", "CANCELED"}
+GENERATION_TABLES = ("candidate_sets", "candidates", "generation_requests", "generation_quarantine")
 
 
 class Ui:
@@ -68,12 +69,15 @@ class Ui:
         assert "errors" not in answer, answer["errors"]
         return answer["data"]
 
-    def launch(self, job: str, assets: list[list[str]] | None = None, tags: dict[str, str] | None = None) -> str:
+    def launch(self, job: str, assets: list[list[str]] | None = None, tags: dict[str, str] | None = None,
+               run_config: dict | None = None) -> str:
         selector = {**REPOSITORY, "jobName": job}
         if assets:
             selector["assetSelection"] = [{"path": path} for path in assets]  # their checks run with them
         metadata = {"tags": [{"key": k, "value": v} for k, v in (tags or {}).items()]}  # a partition or a range
         params = {"selector": selector, "mode": "default", "executionMetadata": metadata}
+        if run_config:  # what the Launchpad sends
+            params["runConfigData"] = run_config
         result = self.graphql(LAUNCH, params=params)["launchRun"]
         assert result["__typename"] == "LaunchRunSuccess", result
         return result["run"]["runId"]
@@ -214,6 +218,26 @@ def test_lineage_page_renders_assets_and_checks(ui, two_runs, tmp_path):
     assert shot.stat().st_size > 50_000 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     if target := os.environ.get("CA_UI_SCREENSHOT"):
         shutil.copy(shot, ROOT / target)
+
+
+@pytest.mark.reliability
+def test_a_launch_cannot_move_the_data_directory_or_read_a_model_elsewhere(ui, two_runs, tmp_path):
+    """`make ui` runs locked down (core/paths.py): run config from the Launchpad cannot point the DuckDB file, a
+    model file or the API key somewhere the deployment did not put them."""
+    elsewhere = tmp_path / "elsewhere"
+    hostile = {
+        "duckdb": ({"duckdb": {"config": {"data_dir": str(elsewhere)}}}, "a launch cannot move it"),
+        "model": ({"generator": {"config": {"model_path": "/etc/hostname"}}}, "outside the model folders"),
+        "host": ({"generator": {"config": {"backend": "openai", "model": "m", "base_url": "http://203.0.113.7/v1",
+                                           "api_key_env": "HOME"}}}, "does not allow"),
+    }  # fmt: skip
+    for name, (resources, message) in hostile.items():
+        asset = [["main", "prompts"]] if name == "duckdb" else [["turn_1", t] for t in GENERATION_TABLES]
+        run = ui.launch("__ASSET_JOB", asset, tags={"dagster/partition": "en"}, run_config={"resources": resources})
+        assert ui.wait(run)[0]["status"] == "FAILURE", name
+        errors = " ".join(f"{e.get('message')} {(e.get('error') or {}).get('message')}" for e in ui.events(run))
+        assert message in errors, (name, errors[-2000:])
+    assert not elsewhere.exists()
 
 
 def test_instance_persists_under_the_data_directory(ui, two_runs):

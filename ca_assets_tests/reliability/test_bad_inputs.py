@@ -69,6 +69,19 @@ def without_column(name: str) -> Callable[[bytes], bytes]:
     return damage
 
 
+def with_column(name: str) -> Callable[[bytes], bytes]:
+    """One more column, after the layout's, with a value on every line that differs from any real cell."""
+
+    def damage(data):
+        records = list(csv.reader(io.StringIO(data.decode(), newline="")))
+        out = io.StringIO()
+        extended = [records[0] + [name], *(record + [f"extra {name} {i}"] for i, record in enumerate(records[1:]))]
+        csv.writer(out, lineterminator="\n").writerows(extended)
+        return out.getvalue().encode()
+
+    return damage
+
+
 def mixed_newlines(data: bytes) -> bytes:
     lines = data.split(b"\n")
     return b"".join(line + (b"\r\n" if i % 2 else b"\n") for i, line in enumerate(lines[:-1]))
@@ -115,6 +128,9 @@ CASES = {
     "missing_preferred_column": Case(damage=without_column("first_turn_preferred_response"),
                                      refused=("header:", "columns ['first_turn_preferred_response']")),
     "missing_optional_column": Case(damage=without_column("annotator_age")),
+    # a column that is not the layout's is not read, whatever its name: the reshaping query's own names included
+    **{f"extra_column_{name}": Case(damage=with_column(name))
+       for name in ("feedback", "prompt", "response_a", "preferred", "source_line", "turn", "notes")},
     # 3. unknown labels
     "preferred_e": Case(edit=cells((3, "first_turn_preferred_response", "e")), quarantined={3: "bad_label"}),
     "preferred_Z": Case(edit=cells((4, "first_turn_preferred_response", "Z")), quarantined={4: "bad_label"}),

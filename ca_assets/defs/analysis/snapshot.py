@@ -8,7 +8,6 @@ the newest `duckdb` CLI on PyPI (duckdb-cli 1.5.6) cannot read DuckDB 2.0's (`ve
 holds every type the project uses.
 """
 
-import os
 
 import dagster as dg
 import duckdb as duckdb_module
@@ -16,6 +15,7 @@ import duckdb as duckdb_module
 from ca_assets.core.checks import DUCKDB_POOL, table_key
 from ca_assets.core.duckdb import DuckDB
 from ca_assets.core.partitions import SINGLE_RUN
+from ca_assets.core.paths import publish, remove_leftovers, temp_beside
 from ca_assets.core.sql import load_sql
 
 STAGE = "analysis"
@@ -39,23 +39,27 @@ def snapshot(context: dg.AssetExecutionContext, duckdb: DuckDB) -> dg.Materializ
     """Grain: one copy of the whole database (every schema but the embedding cache), <data>/snapshot/ca.duckdb,
     for analysts: `.venv/bin/duckdb -readonly data/snapshot/ca.duckdb` works even while a run writes."""
     path = snapshot_path(duckdb)
-    tmp = path.with_name("ca.tmp.duckdb")
-    for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
-        leftover.unlink(missing_ok=True)  # an interrupted copy
+    for leftover in remove_leftovers(path):  # a copy a killed run left
+        context.log.info(f"snapshot: removed {leftover.name}, left by a run that no longer runs")
     with duckdb.connect(read_only=True) as source:
         tables = source.sql(load_sql("analysis", "queries", "snapshot_tables")).fetchall()
     context.log.info(f"snapshot: copying {len(tables)} tables (and the views over them) to {path}")
-    con = duckdb_module.connect()
+    tmp = temp_beside(path)
     try:
-        con.execute("set enable_progress_bar = false")  # no bar in the run's logs
-        con.execute("attach $path as ca (read_only)", {"path": str(duckdb.database_path)})
-        con.execute("attach $path as snap (storage_version 'v1.4.0')", {"path": str(tmp)})  # = STORAGE_VERSION
-        con.execute("copy from database ca to snap")
-        con.execute("drop schema if exists snap.cache cascade")  # embedding vectors: a cache, not data
-        con.execute("detach snap")
+        con = duckdb_module.connect()
+        try:
+            con.execute("set enable_progress_bar = false")  # no bar in the run's logs
+            con.execute("attach $path as ca (read_only)", {"path": str(duckdb.database_path)})
+            con.execute("attach $path as snap (storage_version 'v1.4.0')", {"path": str(tmp)})  # = STORAGE_VERSION
+            con.execute("copy from database ca to snap")
+            con.execute("drop schema if exists snap.cache cascade")  # embedding vectors: a cache, not data
+            con.execute("detach snap")
+        finally:
+            con.close()
+        publish(tmp, path)  # readers see the old snapshot or the new one, never a part
     finally:
-        con.close()
-    os.replace(tmp, path)
+        for partial in (tmp, tmp.with_name(tmp.name + ".wal")):
+            partial.unlink(missing_ok=True)
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(path)),

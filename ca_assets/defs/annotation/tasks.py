@@ -3,9 +3,11 @@
 (defs/inbox/task_results.py) and join the turns' annotations; a result with a `next_message` continues its
 conversation at the next turn, whose new set is exported for the same annotator."""
 
+import csv
 import json
 
 import dagster as dg
+import pandas as pd
 
 from ca_assets.core.checks import DUCKDB_POOL, schema_check, table_key
 from ca_assets.core.duckdb import DuckDB
@@ -43,7 +45,7 @@ def annotation_tasks(duckdb: DuckDB) -> dg.MaterializeResult:
         record["history"] = [dict(m) for m in record["history"]]
     _write_atomic(folder / "tasks.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
     flat = tasks.assign(history=[json.dumps(r["history"], ensure_ascii=False) for r in records])
-    _write_atomic(folder / "tasks.csv", flat.to_csv(index=False, lineterminator="\n"))
+    _write_atomic(folder / "tasks.csv", spreadsheet_csv(flat))
     return dg.MaterializeResult(
         asset_key=result.asset_key,
         metadata={
@@ -53,6 +55,23 @@ def annotation_tasks(duckdb: DuckDB) -> dg.MaterializeResult:
             "csv": dg.MetadataValue.path(str(folder / "tasks.csv")),
         },
     )
+
+
+# OWASP's rule for CSV meant for spreadsheets: a cell starting with one of these is read as a formula (`=HYPERLINK`
+# that sends the row away, `@SUM`, `+cmd|...`), so it gets a leading apostrophe, which spreadsheets show as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_csv(frame: pd.DataFrame) -> str:
+    """The frame as CSV for spreadsheets: every text cell that a spreadsheet would run as a formula prefixed with
+    `'`, and every text cell quoted (pandas leaves a lone carriage return unquoted, which splits the row). For
+    tasks.csv only: tasks.jsonl (and every release file) keeps the text exact."""
+
+    def safe(value):
+        return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+    safe_frame = frame.apply(lambda column: column.map(safe) if column.dtype == object else column)
+    return safe_frame.to_csv(index=False, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
 
 
 def _write_atomic(path, text: str) -> None:

@@ -14,7 +14,7 @@ from ca_assets.core.duckdb import DuckDB, use_schema
 from ca_assets.core.ids import stable_id
 from ca_assets.core.partitions import SINGLE_RUN
 from ca_assets.core.sql import load_sql
-from ca_assets.core.tables import write_table
+from ca_assets.core.tables import Write, write_tables
 from ca_assets.core.union_views import union_views
 from ca_assets.defs.generation.sampling_run import BackendDown, SetJob, sample_many
 from ca_assets.defs.generation.schemas import Candidates, CandidateSets, GenerationQuarantine, GenerationRequests
@@ -198,16 +198,14 @@ def build_generation(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetCheck
         if turn == 1:
             by_prompt = {"replace_where": OF_RUN_PROMPTS, "where_params": {"langs": langs}}
             by_set = {"replace_where": OF_RUN_SETS, "where_params": {"langs": langs}}
-        yield write_table(duckdb, STAGE, "generation_requests", {"request_rows": request_rows}, schema=schema, **by_prompt)
-        yield write_table(
-            duckdb, STAGE, "candidate_sets", {"set_rows": _frame(sets, CandidateSets)}, schema=schema, **by_prompt, **run_metadata
-        )
-        yield write_table(duckdb, STAGE, "candidates", {"candidate_rows": _frame(candidates, Candidates)}, schema=schema, **by_set)
-        yield write_table(
-            duckdb, STAGE, "generation_quarantine", {"quarantine_rows": _frame(quarantine, GenerationQuarantine)}, schema=schema,
-            **by_prompt,
-            reasons=dg.MetadataValue.json(pd.Series([q["reason"] for q in quarantine], dtype=str).value_counts().to_dict()),
-        )
+        reasons = pd.Series([q["reason"] for q in quarantine], dtype=str).value_counts().to_dict()
+        yield from write_tables(duckdb, STAGE, [  # one transaction: never a set without its candidates
+            Write("generation_requests", {"request_rows": request_rows}, schema=schema, **by_prompt),
+            Write("candidate_sets", {"set_rows": _frame(sets, CandidateSets)}, schema=schema, **by_prompt, extra=run_metadata),
+            Write("candidates", {"candidate_rows": _frame(candidates, Candidates)}, schema=schema, **by_set),
+            Write("generation_quarantine", {"quarantine_rows": _frame(quarantine, GenerationQuarantine)}, schema=schema,
+                  **by_prompt, extra={"reasons": dg.MetadataValue.json(reasons)}),
+        ])  # fmt: skip
 
     description = (
         "Sample a candidate set of four answers per prompt and sampler (nc: one call, four divergent answers under "

@@ -14,12 +14,14 @@ the asset graph: the human loop (export, annotate, ingest, next turn) crosses ru
 
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import NamedTuple
 
 import dagster as dg
 import duckdb as duckdb_module
 import pandas as pd
+from pydantic import Field
 
 from ca_assets.core.checks import DUCKDB_POOL, audit_check, schema_check, table_key
 from ca_assets.core.duckdb import DuckDB
@@ -38,12 +40,31 @@ PER_FILE_TAG = {"partitioned": "per_file"}
 CA_FORMAT = "community_alignment_csv"
 
 
-def file_sha(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+class InboxConfig(dg.Config):
+    max_file_mb: int = Field(
+        default=2048, gt=0, description="A dropped file larger than this many MB is refused with a message (each "
+        "file is read into memory whole)."
+    )
+
+
+def read_dropped(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes, read once (they are hashed and parsed as read: a file rewritten meanwhile cannot be
+    ingested under another content's hash). A symbolic link is refused, not followed: it could point anywhere
+    this process may read."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError as error:
+        if path.is_symlink():
+            raise FileRejected("symlink", "is a symbolic link, which the inbox does not follow: copy the file itself "
+                               "into the inbox") from None
+        raise FileRejected("unreadable", f"cannot be opened: {error.strerror}") from None
+    with os.fdopen(descriptor, "rb") as handle:
+        data = handle.read(max_bytes + 1)  # one byte over the limit tells a file that is (or grew) too large
+    if len(data) > max_bytes:
+        size = max(len(data), path.lstat().st_size)
+        raise FileRejected("too_large", f"is {size / 1e6:,.1f} MB, over the inbox's limit of {max_bytes / 1e6:,.0f} MB "
+                           "(the inbox's max_file_mb setting)")
+    return data
 
 
 def _read(duckdb: DuckDB, query: str, columns: list[str]) -> pd.DataFrame:
@@ -61,19 +82,23 @@ class Loaded(NamedTuple):
     turns: pd.DataFrame | None  # a CA file's kept turns
     results: pd.DataFrame | None  # a task-results file's kept results
     quarantine: pd.DataFrame
+    ignored: list[str]  # a CA file's columns that are not the layout's: not read
 
 
-def _load(path: Path, sha: str, known_tasks: pd.DataFrame, earlier_results: pd.DataFrame) -> Loaded:
-    """Read and split one file into kept rows and quarantined lines, with its annotation_files row."""
+def _load(path: Path, data: bytes, sha: str, known_tasks: pd.DataFrame, earlier_results: pd.DataFrame) -> Loaded:
+    """Split one file's bytes into kept rows and quarantined lines, with its annotation_files row."""
     if shown_name(path) != path.name:  # the tables hold names as UTF-8 text: this one could not be stored
         raise FileRejected("file_name", "the name is not UTF-8 text (bad bytes shown as \ufffd); rename the file")
-    task_file = is_task_results(path)
-    rows = read_task_results(path) if task_file else read_ca_csv(path)
+    task_file = is_task_results(path, data)
+    rows = read_task_results(path, data) if task_file else read_ca_csv(path, data)
     with duckdb_module.connect() as scratch:  # in memory: the split needs SQL, not the project's file
-        if task_file:
-            kept, quarantine = _split_results(scratch, rows, known_tasks, earlier_results)
-        else:
-            kept, quarantine = split_rows(scratch, rows)
+        try:
+            if task_file:
+                kept, quarantine = _split_results(scratch, rows, known_tasks, earlier_results)
+            else:
+                kept, quarantine = split_rows(scratch, rows)
+        except duckdb_module.Error as error:  # a file the checks did not foresee: refused by name, not a crash
+            raise FileRejected("unreadable", f"{path.name} could not be split into rows: {error}") from error
     quarantine = quarantine.assign(file_sha=sha, file_name=path.name, raw_row=_raw_rows(rows, quarantine["source_line"]))
     summary = {
         "file_sha": sha,
@@ -86,8 +111,8 @@ def _load(path: Path, sha: str, known_tasks: pd.DataFrame, earlier_results: pd.D
     }
     kept = kept.assign(file_sha=sha)
     if task_file:
-        return Loaded(summary, None, None, kept, quarantine)
-    return Loaded(summary, rows.assign(file_sha=sha), kept, None, quarantine)
+        return Loaded(summary, None, None, kept, quarantine, [])
+    return Loaded(summary, rows.assign(file_sha=sha), kept, None, quarantine, rows.attrs.get("ignored_columns", []))
 
 
 def _raw_rows(rows: pd.DataFrame, lines: pd.Series) -> list[str]:
@@ -144,7 +169,7 @@ DESCRIPTIONS = {
     partitions_def=INBOX_BATCHES,
     backfill_policy=SINGLE_RUN,  # several new files: one run, one rebuild downstream
 )
-def inbox(context: dg.AssetExecutionContext, duckdb: DuckDB):
+def inbox(context: dg.AssetExecutionContext, config: InboxConfig, duckdb: DuckDB):
     """Ingest the run's batches: the Community Alignment CSVs and task-result files in inbox/ with those
     names, unless the same content was ingested before."""
     folder = duckdb.subdir(INBOX)
@@ -157,17 +182,16 @@ def inbox(context: dg.AssetExecutionContext, duckdb: DuckDB):
         was = "ingested before, since removed" if missing in set(ingested["file_name"]) else "never ingested"
         context.log.warning(f"batch {missing!r}: no such file in {folder} ({was}); nothing to read")
     done = set(ingested["file_sha"])
-    new: dict[str, Path] = {}
-    for path in present:
-        sha = file_sha(path)
-        if sha in done or sha in new:
-            context.log.info(f"{path.name}: already ingested (same content), skipped")
-            continue
-        new[sha] = path
     loaded, rejected = [], []
-    for sha, path in new.items():
+    for path in present:
         try:
-            loaded.append(_load(path, sha, known_tasks, earlier))
+            data = read_dropped(path, config.max_file_mb * 1_000_000)
+            sha = hashlib.sha256(data).hexdigest()
+            if sha in done:
+                context.log.info(f"{path.name}: already ingested (same content), skipped")
+                continue
+            done.add(sha)
+            loaded.append(_load(path, data, sha, known_tasks, earlier))
         except FileRejected as error:
             rejected.append(f"{shown_name(path)}: {error}")
         else:
@@ -176,6 +200,8 @@ def inbox(context: dg.AssetExecutionContext, duckdb: DuckDB):
                 f"{path.name} ({summary['format']}): {summary['rows_in']} rows, {summary['rows_kept']} kept "
                 f"({summary['turns_kept']} turns or results), {summary['rows_quarantined']} quarantined"
             )
+            if loaded[-1].ignored:
+                context.log.warning(f"{path.name}: columns not in the Community Alignment layout, not read: {loaded[-1].ignored}")
             # Later files in this run must see this one's results as earlier submissions.
             if loaded[-1].results is not None:
                 earlier = pd.concat([earlier, loaded[-1].results[["annotator_id", "task_id"]]], ignore_index=True)
@@ -202,6 +228,7 @@ def inbox(context: dg.AssetExecutionContext, duckdb: DuckDB):
             con.execute(load_sql(STAGE, table))
         con.commit()
         run = {
+            "ignored_columns": dg.MetadataValue.json({item.summary["file_name"]: item.ignored for item in loaded if item.ignored}),
             "files_new": len(loaded),
             "files_skipped": len(present) - len(loaded),
             "rows_in": int(summaries["rows_in"].sum()),

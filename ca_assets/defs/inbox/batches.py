@@ -15,7 +15,9 @@ _NOT_IN_KEYS = ("...", "\a", "\b", "\f", "\n", "\r", "\t", "\v", "\0")
 
 
 def inbox_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in SUFFIXES)
+    """The files to ingest, whatever the case of their suffix (`Results.CSV`); a symbolic link is listed too, so
+    that its run refuses it by name instead of leaving it unread without a word."""
+    return sorted(p for p in folder.iterdir() if (p.is_file() or p.is_symlink()) and p.suffix.lower() in SUFFIXES)
 
 
 def shown_name(path: Path) -> str:

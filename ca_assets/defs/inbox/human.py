@@ -7,7 +7,7 @@ import dagster as dg
 from ca_assets.core.checks import DUCKDB_POOL, schema_check, table_key
 from ca_assets.core.duckdb import DuckDB
 from ca_assets.core.partitions import SINGLE_RUN
-from ca_assets.core.tables import write_table
+from ca_assets.core.tables import Write, write_tables
 from ca_assets.defs.annotation.schemas import Annotations
 from ca_assets.defs.generation.schemas import Candidates
 from ca_assets.defs.inbox.schemas import CandidateSets
@@ -35,8 +35,7 @@ TABLES = {
 )
 def human_conversations(duckdb: DuckDB):
     """Rebuilt from every ingested file's turns each time (pure SQL: sql/inbox/human/)."""
-    for table in TABLES:
-        yield write_table(duckdb, STAGE, table, schema=HUMAN)
+    yield from write_tables(duckdb, STAGE, [Write(table, schema=HUMAN) for table in TABLES])  # one transaction
 
 
 human_checks = [

@@ -32,9 +32,12 @@ final as (
     from rows
     where chosen is not null and regexp_replace(lower(chosen), '^response_', '') not in ('a', 'b', 'c', 'd')
     union all
+    -- NaN, Infinity and 1e999 (which JSON readers make infinite) are not a duration either.
     select source_line, 'bad_seconds', 'seconds is ' || seconds || ', not a number of seconds'
     from rows
-    where seconds is not null and coalesce(try_cast(seconds as double) < 0, true)
+    where
+        seconds is not null
+        and coalesce(not isfinite(try_cast(seconds as double)) or try_cast(seconds as double) < 0, true)
     union all
     select
         source_line, 'duplicate_submission',
