@@ -11,23 +11,11 @@ DuckDB resource starts (core/duckdb.py); runs of other hosts sharing the instanc
     ca-assets free-slots      # `ca-assets demo` (make demo) runs it before launching
 """
 
-import os
-
 from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus, RunsFilter
 
-from ca_assets.core.paths import HOST, HOST_TAG
+from ca_assets.core.paths import HOST, HOST_TAG, pid_alive
 
 FINISHED = {DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE, DagsterRunStatus.CANCELED}
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # exists, owned by someone else
-    return True
 
 
 def _run_pid(instance: DagsterInstance, run_id: str) -> int | None:
@@ -51,7 +39,7 @@ def release_dead_runs(instance: DagsterInstance) -> list[str]:
             if run.tags.get(HOST_TAG, HOST) != HOST:  # another host's run: its pid means nothing here
                 continue
             pid = _run_pid(instance, run.run_id)
-            if pid is None or _pid_alive(pid):
+            if pid is None or pid_alive(pid):
                 continue
             instance.report_run_failed(run, message=f"run process {pid} no longer exists; pool slots released")
         storage.free_concurrency_slots_for_run(run.run_id)

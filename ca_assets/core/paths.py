@@ -83,7 +83,7 @@ def remove_leftovers(path: Path) -> list[Path]:
     for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.tmp*"):
         host, _, rest = leftover.name[len(path.name) + 2 :].partition(".")
         pid = rest.split(".", 1)[0]
-        if host == _HOST and pid.isdigit() and not _running(int(pid)):
+        if host == _HOST and pid.isdigit() and not pid_alive(int(pid)):
             leftover.unlink(missing_ok=True)
             removed.append(leftover)
     return removed
@@ -120,12 +120,13 @@ def written_beside(path: Path) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
 
 
-def _running(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process of this host with this id exists."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:  # alive, another user's
+    except PermissionError:  # exists, owned by someone else
         return True
     return True
 

@@ -55,6 +55,18 @@ def _matches(host: str, port: int, allowed: list[Host]) -> bool:
     return any(host == name and (want is None or port == want) for name, want in allowed)
 
 
+def endpoint(base_url: str) -> str:
+    """A server's URL as the generation cache names it: scheme, host (lower case), port, and the path without a
+    final slash; credentials, query and fragment are not part of it."""
+    parts = urlsplit(base_url.strip())
+    scheme = parts.scheme.lower()
+    return f"{scheme}://{(parts.hostname or '').lower()}:{_port(parts)}{parts.path.rstrip('/')}"
+
+
+def _port(parts) -> int:
+    return parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower(), 0)
+
+
 def endpoint_of(base_url: str) -> tuple[str, int]:
     """(host, port) of a server URL this deployment may send requests to; ValueError otherwise."""
     parts = urlsplit(base_url.strip())
@@ -65,7 +77,7 @@ def endpoint_of(base_url: str) -> tuple[str, int]:
             "generator.base_url carries credentials (user:key@host); put the key in an environment variable, "
             f"bind it to the host with {API_KEYS_ENV}, and name it in generator.api_key_env"
         )
-    host, port = parts.hostname.lower(), parts.port or (443 if parts.scheme.lower() == "https" else 80)
+    host, port = parts.hostname.lower(), _port(parts)
     if host not in LOOPBACK and not _matches(host, port, allowed_hosts()):
         raise ValueError(
             f"generator.base_url points at {host}:{port}, which this deployment does not allow: list it in "

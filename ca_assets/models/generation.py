@@ -18,7 +18,6 @@ from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 import dagster as dg
 from pydantic import Field, PrivateAttr
@@ -87,15 +86,6 @@ def file_digest(path: Path) -> str:
                     digest.update(block)
             _DIGESTS[key] = digest.hexdigest()
         return _DIGESTS[key]
-
-
-def endpoint(base_url: str) -> str:
-    """A server's URL as the cache names it: scheme, host (lower case) and port, and the path without a final
-    slash; credentials, query and fragment are not part of it."""
-    parts = urlsplit(base_url.strip())
-    host = (parts.hostname or "").lower()
-    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower(), 0)
-    return f"{parts.scheme.lower()}://{host}:{port}{parts.path.rstrip('/')}"
 
 
 @cache
@@ -256,7 +246,7 @@ class Generator(dg.ConfigurableResource):
         if self.backend == "llama_cpp":
             return f"{self.model_file.name}:sha256:{file_digest(self.model_file)[:32]}"
         if self.backend == "openai":
-            return f"{self.model}@{endpoint(self.base_url)}"
+            return f"{self.model}@{destinations.endpoint(self.base_url)}"
         return self.model
 
     def cache_key(self, request: ChatRequest) -> str:

@@ -37,7 +37,7 @@ dg.materialize([human_conversations], resources={"duckdb": DuckDB(data_dir=sys.a
 
 def _counts(duckdb: DuckDB) -> dict[str, int]:
     with duckdb.connect(read_only=True) as con:
-        return {table: con.sql(f"select count(*) from human.{table}").fetchall()[0][0] for table in TABLES}
+        return {table: con.table(f"human.{table}").count("*").fetchall()[0][0] for table in TABLES}
 
 
 def test_a_kill_between_a_steps_tables_leaves_all_of_them_as_they_were(duckdb):

@@ -3,6 +3,7 @@ shape, the CA CSV round-trips, aggregates count the people who saw the same item
 reports per cohort with its plot, and the hygiene steps (PII, annotator-written prompts) leave conversations out
 with reasons while the counts reconcile."""
 
+import hashlib
 import json
 import shlex
 import subprocess
@@ -48,6 +49,9 @@ RELEASE_CHECKS = [
     *releases.releases_checks, *releases.release_file_checks, releases.community_alignment_matches_schema,
     releases.dataset_card_matches_schema,
 ]
+# The round-trip tests compare the file's own ids with the release's: they release ids as they came; the
+# pseudonymous ids (the default) have their own test.
+PLAIN_IDS = {"pseudonymize_ids": False}
 CONVERSATIONS = 60
 EMAIL = "maria.silva@example.com"
 PHONE = "+55 (11) 91234-5678"
@@ -85,7 +89,7 @@ def released(tmp_path_factory):
         quality.gold_answers, quality.annotator_quality, quality.quality_quarantine, comparisons, candidate_embeddings,
         aggregates, preference_eval, *RELEASE_ASSETS, *analyst_views, snapshot,
     ]
-    result = _materialize(duckdb, ReleaseSettings(), assets)
+    result = _materialize(duckdb, ReleaseSettings(**PLAIN_IDS), assets)
     assert result.success
     return duckdb, original, result, rows
 
@@ -189,7 +193,7 @@ def test_annotator_written_prompts_can_be_left_out(released, tmp_path):
     pii = set(original["conversation_id"].iloc[:2])
     own = set(original.loc[original["is_pregenerated_first_prompt"] == "False", "conversation_id"]) - pii
     assert own
-    result = _materialize(duckdb, ReleaseSettings(include_annotator_prompts=False), RELEASE_ASSETS)
+    result = _materialize(duckdb, ReleaseSettings(include_annotator_prompts=False, **PLAIN_IDS), RELEASE_ASSETS)
     assert result.success and all(e.passed for e in result.get_asset_check_evaluations())
     exported = read_ca_csv(_folder(duckdb) / "community_alignment.csv")
     assert set(exported["is_pregenerated_first_prompt"]) == {"True"}
@@ -198,7 +202,7 @@ def test_annotator_written_prompts_can_be_left_out(released, tmp_path):
         reasons = dict(con.sql("select unnest(reasons) as r, count(*) from release.exclusions group by r").fetchall())
     own_with_pii = int(original["is_pregenerated_first_prompt"].iloc[:2].eq("False").sum())
     assert reasons == {"pii": 2, "annotator_prompt": len(own) + own_with_pii}
-    _materialize(duckdb, ReleaseSettings(), RELEASE_ASSETS)  # back to the default for the other tests
+    _materialize(duckdb, ReleaseSettings(**PLAIN_IDS), RELEASE_ASSETS)  # back to the module's settings for the other tests
 
 
 def test_aggregates_count_everyone_who_saw_the_same_pregenerated_item(released):
@@ -257,14 +261,14 @@ def test_jsonl_files_are_written_on_request_and_removed_when_turned_off(released
     folder = _folder(duckdb)
     assert not list(folder.glob("*.jsonl"))  # Parquet only by default
     files = [*releases.release_files, releases.dataset_card_file]
-    result = _materialize(duckdb, ReleaseSettings(jsonl=True), files)
+    result = _materialize(duckdb, ReleaseSettings(jsonl=True, **PLAIN_IDS), files)
     assert result.success and all(e.passed for e in result.get_asset_check_evaluations())
     for name in releases.FILES:
         lines = (folder / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
         assert [json.loads(line) for line in lines] == pq.read_table(folder / f"{name}.parquet").to_pylist(), name
     assert "\\u09" not in (folder / "comparisons.jsonl").read_text(encoding="utf-8")  # Hindi written as is
     assert "and `comparisons.jsonl`" in (folder / "README.md").read_text(encoding="utf-8")
-    result = _materialize(duckdb, ReleaseSettings(), files)
+    result = _materialize(duckdb, ReleaseSettings(**PLAIN_IDS), files)
     assert result.success and not list(folder.glob("*.jsonl"))
     assert "comparisons.jsonl" not in (folder / "README.md").read_text(encoding="utf-8")
 
@@ -304,3 +308,32 @@ def test_readme_queries_run_in_the_duckdb_cli_on_the_snapshot(released):
     done = subprocess.run([str(cli), "-readonly", str(snapshot_path(duckdb)), "-c", "create table x as select 1"],
                           capture_output=True, text=True, timeout=60)  # fmt: skip
     assert "read-only" in done.stderr
+
+
+def test_release_ids_are_keyed_pseudonyms_by_default(released, monkeypatch):
+    """With the default settings no annotator or conversation id leaves as it came: each is 'p-' and 16 hex digits of
+    sha256(key, id), the same in every file and in every release made with the same key, another with another key."""
+    duckdb, original, _, _ = released
+    folder = _folder(duckdb)
+
+    def release_with(key: str) -> dict[str, pd.DataFrame]:
+        monkeypatch.setenv("CA_RELEASE_ID_KEY", key)
+        assert _materialize(duckdb, ReleaseSettings(), RELEASE_ASSETS).success
+        return {"ca": read_ca_csv(folder / "community_alignment.csv"),
+                **{name: pd.read_parquet(folder / f"{name}.parquet") for name in ("comparisons", "annotators", "trl_preferences")}}
+
+    def pseudonym(key: str, value: str) -> str:
+        return "p-" + hashlib.sha256(f"{key}\x1f{value}".encode()).hexdigest()[:16]
+
+    first, again, other = release_with("key-one"), release_with("key-one"), release_with("key-two")
+    raw = set(original["conversation_id"]) | set(original["annotator_id"])
+    for name, frame in first.items():
+        ids = {v for column in ("annotator_id", "conversation_id") if column in frame for v in frame[column]}
+        assert ids and not ids & raw and all(i.startswith("p-") and len(i) == 18 for i in ids), name
+        assert frame.equals(again[name]), name  # the same key: the same ids
+    assert not set(first["ca"]["conversation_id"]) & set(other["ca"]["conversation_id"])
+    expected = {pseudonym("key-one", c) for c in original["conversation_id"]}
+    assert set(first["ca"]["conversation_id"]) <= expected
+    assert set(first["comparisons"]["annotator_id"]) == set(first["annotators"]["annotator_id"])
+    monkeypatch.delenv("CA_RELEASE_ID_KEY")
+    assert _materialize(duckdb, ReleaseSettings(**PLAIN_IDS), RELEASE_ASSETS).success  # back to the module's settings

@@ -46,7 +46,8 @@ def is_task_results(path: Path, data: bytes | None = None) -> bool:
     if data is None:
         with open(path, "rb") as handle:
             data = handle.readline()
-    first = data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
+    end = data.find(b"\n")  # the first line only: slicing copies it, not the rest of a large file
+    first = (data if end < 0 else data[:end]).decode("utf-8-sig", errors="replace")
     # splitlines: a file with bare CR line ends reads as one line, which csv.reader would refuse outright.
     return "task_id" in next(csv.reader(first.splitlines()[:1]), [])
 

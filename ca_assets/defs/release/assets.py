@@ -23,7 +23,15 @@ from ca_assets.core.validate import parquet_source, validate_relation
 from ca_assets.defs.aggregates.schemas import Aggregates
 from ca_assets.defs.annotation.schemas import Annotators
 from ca_assets.defs.release.card import card_problems, dataset_card
-from ca_assets.defs.release.files import CA_CSV, RELEASES_DIR, ReleaseSettings, write_jsonl, write_parquet
+from ca_assets.defs.release.files import (
+    CA_CSV,
+    RELEASES_DIR,
+    ReleaseSettings,
+    pseudonymized,
+    release_id_key,
+    write_jsonl,
+    write_parquet,
+)
 from ca_assets.defs.release.pii import MAYBE_PII, find_pii
 from ca_assets.defs.release.schemas import CandidateSets, Comparisons, Exclusions, PiiFindings, TrlPreferences
 from ca_assets.formats.ca_csv import copy_ca_csv, read_ca_csv, split_rows
@@ -131,8 +139,10 @@ def build_release_file(name: str, description: str) -> dg.AssetsDefinition:
     def release_file(context: dg.AssetExecutionContext, duckdb: DuckDB, release: ReleaseSettings) -> dg.MaterializeResult:
         folder = release_dir(duckdb)
         parquet, jsonl = folder / f"{name}.parquet", folder / f"{name}.jsonl"
+        key = release_id_key(duckdb.root) if release.pseudonymize_ids else None
         with duckdb.connect(read_only=True) as con:
-            schema = write_parquet(con, load_sql("release", "files", name), parquet, release.licenses())
+            query, params = pseudonymized(con, load_sql("release", "files", name), key)
+            schema = write_parquet(con, query, parquet, release.licenses(), params)
         if release.jsonl:
             write_jsonl(parquet, jsonl)
         elif jsonl.exists():  # an earlier release's: it would no longer match the Parquet file beside it
@@ -185,14 +195,16 @@ release_file_checks = [build_release_check(name, model) for name, (model, _) in 
     kinds={"csv"},
     pool=DUCKDB_POOL,
 )
-def community_alignment(duckdb: DuckDB) -> dg.MaterializeResult:
+def community_alignment(duckdb: DuckDB, release: ReleaseSettings) -> dg.MaterializeResult:
     """Grain: one released conversation in the public Community Alignment CSV layout (per turn: prompt, responses
     a–d, preferred response, feedback), so tools written for the public dataset read a release. File:
     <data>/releases/community_alignment.csv. Conversations with a turn kept out by quality control are left out."""
     path = release_dir(duckdb) / f"{CA_CSV}.csv"
+    key = release_id_key(duckdb.root) if release.pseudonymize_ids else None
     with duckdb.connect(read_only=True) as con, written_beside(path) as tmp:
         con.execute("set enable_progress_bar = false")  # no bar in the run's logs
-        rows = copy_ca_csv(con, load_sql("release", "files", CA_CSV), tmp)
+        query, params = pseudonymized(con, load_sql("release", "files", CA_CSV), key)
+        rows = copy_ca_csv(con, query, tmp, params)
         released = con.sql(load_sql("release", "queries", "released_conversations")).fetchall()[0][0]
     return dg.MaterializeResult(
         metadata={
