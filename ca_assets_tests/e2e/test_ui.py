@@ -231,11 +231,14 @@ def test_a_launch_cannot_move_the_data_directory_or_read_a_model_elsewhere(ui, t
         "host": ({"generator": {"config": {"backend": "openai", "model": "m", "base_url": "http://203.0.113.7/v1",
                                            "api_key_env": "HOME"}}}, "does not allow"),
     }  # fmt: skip
-    for name, (resources, message) in hostile.items():
+    runs = {}
+    for name, (resources, _) in hostile.items():  # launched together: each fails at its resources' setup
         asset = [["main", "prompts"]] if name == "duckdb" else [["turn_1", t] for t in GENERATION_TABLES]
-        run = ui.launch("__ASSET_JOB", asset, tags={"dagster/partition": "en"}, run_config={"resources": resources})
-        assert ui.wait(run)[0]["status"] == "FAILURE", name
-        errors = " ".join(f"{e.get('message')} {(e.get('error') or {}).get('message')}" for e in ui.events(run))
+        runs[name] = ui.launch("__ASSET_JOB", asset, tags={"dagster/partition": "en"}, run_config={"resources": resources})
+    statuses = [run["status"] for run in ui.wait(*runs.values())]
+    assert statuses == ["FAILURE"] * len(runs), dict(zip(runs, statuses, strict=True))
+    for name, (_, message) in hostile.items():
+        errors = " ".join(f"{e.get('message')} {(e.get('error') or {}).get('message')}" for e in ui.events(runs[name]))
         assert message in errors, (name, errors[-2000:])
     assert not elsewhere.exists()
 
