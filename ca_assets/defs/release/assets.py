@@ -28,7 +28,6 @@ from ca_assets.defs.release.files import (
     RELEASES_DIR,
     ReleaseSettings,
     pseudonymized,
-    release_id_key,
     write_jsonl,
     write_parquet,
 )
@@ -139,9 +138,8 @@ def build_release_file(name: str, description: str) -> dg.AssetsDefinition:
     def release_file(context: dg.AssetExecutionContext, duckdb: DuckDB, release: ReleaseSettings) -> dg.MaterializeResult:
         folder = release_dir(duckdb)
         parquet, jsonl = folder / f"{name}.parquet", folder / f"{name}.jsonl"
-        key = release_id_key(duckdb.root) if release.pseudonymize_ids else None
         with duckdb.connect(read_only=True) as con:
-            query, params = pseudonymized(con, load_sql("release", "files", name), key)
+            query, params = pseudonymized(con, load_sql("release", "files", name), release.id_key(duckdb.root))
             schema = write_parquet(con, query, parquet, release.licenses(), params)
         if release.jsonl:
             write_jsonl(parquet, jsonl)
@@ -200,10 +198,9 @@ def community_alignment(duckdb: DuckDB, release: ReleaseSettings) -> dg.Material
     a–d, preferred response, feedback), so tools written for the public dataset read a release. File:
     <data>/releases/community_alignment.csv. Conversations with a turn kept out by quality control are left out."""
     path = release_dir(duckdb) / f"{CA_CSV}.csv"
-    key = release_id_key(duckdb.root) if release.pseudonymize_ids else None
     with duckdb.connect(read_only=True) as con, written_beside(path) as tmp:
         con.execute("set enable_progress_bar = false")  # no bar in the run's logs
-        query, params = pseudonymized(con, load_sql("release", "files", CA_CSV), key)
+        query, params = pseudonymized(con, load_sql("release", "files", CA_CSV), release.id_key(duckdb.root))
         rows = copy_ca_csv(con, query, tmp, params)
         released = con.sql(load_sql("release", "queries", "released_conversations")).fetchall()[0][0]
     return dg.MaterializeResult(

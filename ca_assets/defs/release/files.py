@@ -60,6 +60,10 @@ class ReleaseSettings(dg.ConfigurableResource):
         "public release's size the JSONL files are 3.6 GB (the Parquet files 0.5 GB) and most of a release's time.",
     )
 
+    def id_key(self, data_root: Path) -> str | None:
+        """The key the release files' ids are hashed with, or None when ids are released as they came."""
+        return release_id_key(data_root) if self.pseudonymize_ids else None
+
     def licenses(self) -> dict[str, str]:
         return {
             "human_text_license": self.human_text_license,
