@@ -126,6 +126,7 @@ bench: install-test install-vllm
 	$(BIN)/python -m bench.releases
 	$(BIN)/python -m bench.checks
 	$(BIN)/python -m bench.scale
+	$(BIN)/python -m bench.pii
 	$(VLLM_BIN)/python -m bench.generation --backends vllm,vllm_server
 
 clean:

@@ -7,6 +7,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from importlib.util import find_spec
+from pathlib import Path
 
 from ca_assets.core.duckdb import DuckDB
 
@@ -19,6 +20,14 @@ collect_ignore = [] if find_spec("vllm") else ["vllm_tier"]
 def duckdb(tmp_path) -> DuckDB:
     """A DuckDB resource on a fresh data directory."""
     return DuckDB(data_dir=str(tmp_path / "data"))
+
+
+@pytest.fixture(scope="session")
+def calibration_embeddings(tmp_path_factory) -> Path:
+    """The value judge's calibration material embedded once per session (support/calibration_embeddings.py)."""
+    from ca_assets_tests.support.calibration_embeddings import embed_calibration
+
+    return embed_calibration(tmp_path_factory.mktemp("calibration_embeddings"))
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,7 @@ from ca_assets.models.embeddings import Embedder
 from ca_assets.vocab import HUMAN
 from ca_assets_tests.support.batch_run import batch_run
 from ca_assets_tests.support.ca_fixture import write_fixture
+from ca_assets_tests.support.calibration_embeddings import seed
 from ca_assets_tests.support.union_views import view_assets
 
 pytestmark = pytest.mark.slow
@@ -25,10 +26,11 @@ VIEWS = [v for v in view_assets if v.key.path[-1] in {"candidate_sets", "candida
 
 
 @pytest.fixture(scope="module")
-def loaded(tmp_path_factory):
+def loaded(tmp_path_factory, calibration_embeddings):
     from ca_assets.core.duckdb import DuckDB
 
     duckdb = DuckDB(data_dir=str(tmp_path_factory.mktemp("human") / "data"))
+    seed(duckdb, calibration_embeddings)
     manifest = write_fixture(duckdb.subdir("inbox") / "ca_release.csv", count=30, seed=5, quirk_rate=0.05)
     checked = [quality.gold_items, quality.gold_answers, quality.annotator_quality, quality.quality_quarantine]
     assets = [inbox, human_conversations, annotators, calibration_set, HUMAN_VALUES, *VIEWS, *checked, comparisons]

@@ -35,6 +35,7 @@ from ca_assets.models.embeddings import Embedder
 from ca_assets.vocab import HUMAN
 from ca_assets_tests.support.batch_run import batch_run
 from ca_assets_tests.support.ca_fixture import make_conversations
+from ca_assets_tests.support.calibration_embeddings import seed
 from ca_assets_tests.support.union_views import view_assets
 
 pytestmark = pytest.mark.slow
@@ -76,8 +77,9 @@ def _materialize(duckdb: DuckDB, release: ReleaseSettings, assets: list) -> dg.E
 
 
 @pytest.fixture(scope="module")
-def released(tmp_path_factory):
+def released(tmp_path_factory, calibration_embeddings):
     duckdb = DuckDB(data_dir=str(tmp_path_factory.mktemp("release") / "data"))
+    seed(duckdb, calibration_embeddings)
     rows, _ = make_conversations(CONVERSATIONS, seed=11, quirk_rate=0.0, annotators=15)  # several per language
     rows[0]["first_turn_feedback"] = f"Write to me at {EMAIL} if you disagree"
     rows[1]["first_turn_prompt"] = f"{rows[1]['first_turn_prompt']} Call me on {PHONE}"

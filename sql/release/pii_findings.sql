@@ -1,5 +1,6 @@
 -- pii_findings (schema release): one row per personal detail the scan found (defs/release/pii.py: emails,
--- phone numbers, URLs and file paths naming a person) in a text a release would carry: the conversation and
+-- phone numbers, cards, IBANs, IP addresses, national ids, street addresses, URLs and file paths naming a
+-- person) in a text a release would carry: the conversation and
 -- set it is in, the field (prompt, response, explanation), the kind and the matched text. Input:
 -- `finding_rows` registered from Python.
 create or replace table pii_findings as

@@ -86,8 +86,9 @@ Files (Parquet files also carry the licences in their key-value metadata, key `c
 
 ## Left out
 
-Conversations excluded from every file, by reason (`pii`: the scan found an email address, phone number or a
-URL or path naming a person; `annotator_prompt`: the annotator wrote the opening prompt and the release was
+Conversations excluded from every file, by reason (`pii`: the scan found a personal detail: an email address, a
+phone number, a card, IBAN, IP address or national id number, a street address, or a URL or path naming a
+person; `annotator_prompt`: the annotator wrote the opening prompt and the release was
 configured without such prompts):
 
 {left_out}

@@ -8,13 +8,24 @@ it, pt-BR and hi, so the rules aim at real contact details, not at the numbers s
 - personal_url: a URL naming a person (first path segment on facebook/instagram/x/twitter/github, linkedin /in/, tiktok/youtube
   /@; /~name, /users/, /user/, /home/, /profile/, /u/ anywhere) and home-directory paths (C:\\Users\\name, /home/name,
   /Users/name), which leak an account name. Site sections (facebook.com/groups) and placeholders (/home/user) name nobody.
+- card, iban, ip_address and the national ids (us_ssn, aadhaar, pan, cpf, nir, codice_fiscale): pii_ids.py, each number
+  checked by its validator; street_address: pii_addresses.py. Person names are not detected (docs/releases.md).
+Phones are checked against the numbering plan of their region (phonenumbers); spelled-out emails ("maria dot rossi at
+gmail dot com") count when the domain is a mail provider's or the name has a dot, so "look at google dot com" is prose.
+Measured on a labelled corpus (bench/pii_corpus.jsonl) by `python -m bench.pii`: docs/releases.md has the table.
 """
 
 import bisect
 import re
 from dataclasses import dataclass
 
-PII_KINDS = ("email", "phone", "personal_url")
+import phonenumbers
+
+from ca_assets.defs.release.pii_addresses import find_addresses
+from ca_assets.defs.release.pii_ids import ID_KINDS, find_ids
+
+# Order breaks ties between overlapping matches of one length: a validated identifier before a phone.
+PII_KINDS = ("email", *ID_KINDS, "phone", "personal_url", "street_address")
 
 
 @dataclass(frozen=True)
@@ -31,6 +42,19 @@ _EMAILS = (
     re.compile(r"(?<![\w.%+-])[a-z0-9._%+-]+@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,24}(?![\w-])", re.I),
     re.compile(rf"(?<![\w.%+-])[a-z0-9._%+-]+{_AT}[a-z0-9-]+(?:{_DOT}[a-z0-9-]+)*{_DOT}[a-z]{{2,24}}(?![\w-])", re.I),
 )
+# Spelled out with bare words: only a mail provider's domain, or a name with a dot in it, makes it an address.
+_WORD_AT = r"\s+(?:at|arobase|chiocciola|arroba)\s+"
+_WORD_DOT = r"\s+(?:dot|point|punto|ponto)\s+"
+_SPELLED = re.compile(
+    rf"(?<![\w.%+-])(?P<name>[a-z0-9._%+-]+(?:{_WORD_DOT}[a-z0-9._%+-]+)*){_WORD_AT}(?P<domain>[a-z0-9-]+)"
+    rf"(?:{_WORD_DOT}[a-z0-9-]+)*{_WORD_DOT}(?:com|net|org|edu|gov|info|io|co|uk|fr|it|br|in|pt|de|es|eu)(?![\w-])",
+    re.I,
+)
+_MAIL_PROVIDER = re.compile(
+    r"gmail|googlemail|yahoo|ymail|hotmail|outlook|live|msn|icloud|aol|proton(?:mail)?|gmx|yandex|zoho|mail|orange|free|"
+    r"laposte|sfr|wanadoo|libero|virgilio|tiscali|alice|tim|uol|bol|terra|rediffmail|rediff",
+    re.I,
+)
 
 _D = "0-9\u0966-\u096f"  # Devanagari digits: Hindi annotators write numbers in either script
 _SEP = "[ .\u00a0\u202f-]"  # French typography puts (narrow) no-break spaces between digit groups
@@ -38,14 +62,16 @@ _PHONE_RUN = re.compile(
     rf"(?<![\w+])(?<![{_D}][/:])(?:\+[{_D}]{{1,3}}{_SEP}?)?(?:\([{_D}]{{1,4}}\){_SEP}?)?[{_D}]+(?:{_SEP}[{_D}]+)*"
 )
 _TO_ASCII = str.maketrans("०१२३४५६७८९\u00a0\u202f", "0123456789  ")  # one char for one, so spans stay aligned
-_NATIONAL = re.compile(
-    r"(?:(?:1[ .-]?)?(?:\([2-9]\d{2}\) ?|[2-9]\d{2}[ .-]?)\d{3}[ .-]?\d{4}"  # US/NANP: area codes never start with 0 or 1
-    r"|0[1-9](?:[ .-]?\d{2}){4}"  # FR
-    r"|(?:3\d{2}|0\d{1,3})[ .-]?(?:\d{3,4}[ .-]?\d{3,4}|\d{6,8})"  # IT mobiles (3xx) and landlines (0x)
-    r"|\([1-9]{2}\) ?9?\d{4}[ .-]?\d{4}|[1-9]{2}[ .-]?9\d{4}[ .-]?\d{4}"  # BR: unbracketed DDD only with a 9 mobile
-    r"|(?:0|91[ .-]?)?[6-9]\d{4}[ .-]?\d{5}"  # IN mobiles
-    r")(?= |$)"  # ends where a digit group ends, so a format that stops mid-group gives way to the next one
-)
+_NATIONAL = {  # each region's national formats; its numbering plan then checks the number (a format may fit two)
+    "US": r"(?:1[ .-]?)?(?:\([2-9]\d{2}\) ?|[2-9]\d{2}[ .-]?)\d{3}[ .-]?\d{4}",  # NANP: area codes never start with 0 or 1
+    "FR": r"0[1-9](?:[ .-]?\d{2}){4}",
+    "IT": r"(?:3\d{2}|0\d{1,3})[ .-]?(?:\d{3,4}[ .-]?\d{3,4}|\d{6,8})",  # mobiles (3xx) and landlines (0x)
+    "BR": r"\([1-9]{2}\) ?9?\d{4}[ .-]?\d{4}|[1-9]{2}[ .-]?9\d{4}[ .-]?\d{4}",  # unbracketed DDD only with a 9 mobile
+    "IN": r"(?:0|91[ .-]?)?[6-9]\d{4}[ .-]?\d{5}",  # mobiles
+}
+# Each ends where a digit group ends, so a format that stops mid-group gives way to the next one.
+_NATIONAL_RE = {region: re.compile(rf"(?:{pattern})(?= |$)") for region, pattern in _NATIONAL.items()}
+_CEP = re.compile(r"\d{5}-\d{3}")
 _THOUSANDS = re.compile(r"\d{1,3}([ .])\d{3}(?:\1\d{3})+")
 _NOT_A_NUMBER_END = re.compile(r"\w|,\d{1,2}(?!\d)|\s?%")  # ",50" is cents; ",06..." starts the next number of a list
 
@@ -86,16 +112,34 @@ def _phone_end(text: str, match: re.Match) -> int | None:
         return None
     if run.startswith("+"):
         national = re.sub(r"^\+\d{1,3}[ .-]?", "", run)
-        return match.end() if 9 <= sum(c.isdigit() for c in run) <= 15 and not _THOUSANDS.fullmatch(national) else None
-    # Prefix, not full match: a phone followed by an unrelated number ("06 12 34 56 78 10 fois") is still found.
-    national = _NATIONAL.match(run)
-    if not national or _THOUSANDS.fullmatch(national.group()):
+        if 9 <= sum(c.isdigit() for c in run) <= 15 and not _THOUSANDS.fullmatch(national) and _in_plan(run, None):
+            return match.end()
         return None
-    return match.start() + national.end()
+    # Prefix, not full match: a phone followed by an unrelated number ("06 12 34 56 78 10 fois") is still found.
+    if _CEP.fullmatch(run):  # Brazil's postcodes (01310-100) fit an Italian landline's digits
+        return None
+    for region, pattern in _NATIONAL_RE.items():
+        national = pattern.match(run)
+        if national and not _THOUSANDS.fullmatch(national.group()) and _in_plan(national.group(), region):
+            return match.start() + national.end()
+    return None
+
+
+def _in_plan(number: str, region: str | None) -> bool:
+    """The number is valid in its region's numbering plan (an assigned prefix and length), by phonenumbers."""
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(number, region))
+    except phonenumbers.NumberParseException:
+        return False
 
 
 def _candidates(text: str):
     yield from (("email", m.start(), m.end()) for pattern in _EMAILS for m in pattern.finditer(text))
+    for m in _SPELLED.finditer(text):
+        if _MAIL_PROVIDER.fullmatch(m.group("domain")) or re.search(rf"[._\d]|{_WORD_DOT}", m.group("name"), re.I):
+            yield "email", m.start(), m.end()
+    yield from find_ids(text.translate(_TO_ASCII))
+    yield from find_addresses(text)
     for m in _PHONE_RUN.finditer(text):
         if (end := _phone_end(text, m)) is not None:
             yield "phone", m.start(), end
@@ -107,7 +151,20 @@ def _candidates(text: str):
 
 def _anycase(word: str) -> str:
     """`word` as re.I reads it (the ASCII letter either way, and the non-ASCII letters Python folds onto s and i)."""
-    return "".join(f"[{c}{c.upper()}{'ſ' if c == 's' else 'İı' if c == 'i' else ''}]" for c in word)
+    return "".join(
+        f"[{c}{c.upper()}{'ſ' if c == 's' else 'İı' if c == 'i' else ''}]" if c.isalpha() else re.escape(c) for c in word
+    )
+
+
+def _words(*words: str) -> str:
+    return "|".join(map(_anycase, words))
+
+
+_STREET = "(?:^|[^A-Za-z])(?:" + _words(
+    "street", "st.", "avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "ln", "drive", "dr", "court", "ct", "place",
+    "pl", "terrace", "way", "rue", "av.", "bd", "allée", "impasse", "chemin", "quai", "cours", "via", "viale", "piazza",
+    "piazzale", "corso", "vicolo", "largo", "vico", "rua", "r.", "avenida", "travessa", "alameda", "praça", "estrada", "rodovia",
+) + ")(?:[^A-Za-z]|$)|मकान|फ्लैट|घर|प्लॉट|हाउस|रोड|मार्ग|नगर|गली|सेक्टर|कॉलोनी|विहार|चौक|लेन"
 
 
 # What every rule above needs, written so that Python's `re` and DuckDB's RE2 read it alike (literal characters and
@@ -123,6 +180,17 @@ MAYBE_PII = "|".join(
         f"(?:^|[^A-Za-z0-9_+])[+(]?[{_D}](?:[() .\u00a0\u202f-]{{0,2}}[{_D}]){{7,}}(?:[^A-Za-z0-9_]|$)",
         rf"\.{_anycase('com')}/|://|{_anycase('www')}\.",  # personal URL: a social site's .com/, or a scheme or www.
         r"[A-Za-z]:[\\/]|/home/|/Users/",  # home directory
+        # spelled-out email: a bare "at" word, then a bare "dot" word
+        rf"[^A-Za-z0-9](?:{_words('at', 'arobase', 'chiocciola', 'arroba')})[^A-Za-z0-9].*"
+        rf"[^A-Za-z0-9](?:{_words('dot', 'point', 'punto', 'ponto')})[^A-Za-z0-9]",
+        f"[{_D}]{{1,3}}[.][{_D}]{{1,3}}[.][{_D}]{{1,3}}[.][{_D}]{{1,3}}",  # IPv4
+        "[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:",  # IPv6
+        "[A-Z]{2}[0-9]{2} ?[A-Z0-9]{4}",  # IBAN (cards and the numeric ids are digit runs of 8 or more, above)
+        "[A-Z]{5}[0-9]{4}[A-Z]",  # PAN
+        "[A-Za-z]{6}[0-9LMNP-Vlmnp-v]{2}[A-Za-z]",  # codice fiscale
+        "[1-478] ?[0-9]{2} ?[0-9]{2} ?2[ABab]",  # NIR of Corsica (2A/2B break the digit run)
+        # street address: a street word and a digit (either order)
+        rf"{_STREET}.*[{_D}]|[{_D}].*{_STREET}",
     ]
 )
 _MAYBE = re.compile(MAYBE_PII)

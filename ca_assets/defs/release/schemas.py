@@ -25,7 +25,8 @@ class PiiFindings(Model):
         isin=["prompt", "response", "explanation"], description="Text it is in: prompt (a user turn), response or explanation"
     )
     kind: Series[str] = pa.Field(
-        isin=PII_KINDS, description="Kind of detail: email, phone or personal_url (a URL or file path naming a person)"
+        isin=PII_KINDS, description="Kind of detail: email, phone, personal_url (a URL or file path naming a person), card, iban, "
+        "ip_address, a national id (us_ssn, aadhaar, pan, cpf, nir, codice_fiscale) or street_address"
     )
     matched: Series[str] = pa.Field(str_length={"min_value": 1}, description="The text the scan matched")
 

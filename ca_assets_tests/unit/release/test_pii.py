@@ -55,10 +55,10 @@ def test_handles_and_half_addresses_are_not_emails(text):
 @pytest.mark.parametrize(
     ("text", "phone"),
     [
-        ("Call me at +1 (555) 123-4567 tonight.", "+1 (555) 123-4567"),
-        ("My cell is 555-123-4567.", "555-123-4567"),
-        ("Text (555) 123-4567 after 6pm", "(555) 123-4567"),
-        ("Office: 555.123.4567", "555.123.4567"),
+        ("Call me at +1 (212) 555-0147 tonight.", "+1 (212) 555-0147"),
+        ("My cell is 212-555-0147.", "212-555-0147"),
+        ("Text (212) 555-0147 after 6pm", "(212) 555-0147"),
+        ("Office: 212.555.0147", "212.555.0147"),
         ("Toll free: 1-800-555-1234", "1-800-555-1234"),
         ("Appelez-moi au +33 6 12 34 56 78 demain.", "+33 6 12 34 56 78"),
         ("Mon numéro : 06 12 34 56 78.", "06 12 34 56 78"),
@@ -108,13 +108,10 @@ def test_phones_are_found(text, phone):
         "ISBN 978-3-16-148410-0",
         "ISBN-10: 0306406152",
         "9783161484100",
-        "Server at 192.168.100.200",
         "timestamp 1700000000",
-        "card 4111 1111 1111 1111",
         "order id 123456789012",
         "pi ≈ 3.14159265358979",
         "345 678 901 habitantes",
-        "IBAN FR76 3000 6000 0112 3456 7890 189",
         "१९९० - २०२० के बीच",
         "१९९०-२०२० के बीच",
         "कीमत ₹ 9876543210",
@@ -124,9 +121,38 @@ def test_phones_are_found(text, phone):
         "1 2 3 4 5 6 7 8 9 10",
         "12345678",
         "+33 6 12",
+        "My cell is 555-123-4567.",  # no area code 555: outside the numbering plan (phonenumbers)
     ],
 )
 def test_numbers_that_are_not_phones(text):
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "number"),
+    [
+        ("card 4111 1111 1111 1111", "card", "4111 1111 1111 1111"),
+        ("Server at 192.168.100.200", "ip_address", "192.168.100.200"),
+        ("IBAN FR76 3000 6000 0112 3456 7890 189 BIC AGRIFRPP", "iban", "FR76 3000 6000 0112 3456 7890 189"),
+        ("मेरा आधार २३४१ २३४१ २३४६ है", "aadhaar", "२३४१ २३४१ २३४६"),
+        ("Meu CPF: 111.444.777-35.", "cpf", "111.444.777-35"),
+    ],
+)
+def test_numbers_with_a_validator_are_found_by_kind(text, kind, number):
+    assert found(text) == [(kind, number)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "card 4111 1111 1111 1112",  # Luhn fails
+        "Meu CPF: 111.444.777-36",  # check digits fail
+        "IBAN FR76 3000 6000 0112 3456 7890 188",
+        "version 10.2.3.4",
+        "Read John 3:16 and Psalm 23:1-6",
+    ],
+)
+def test_lookalikes_that_fail_their_check_are_not_found(text):
     assert found(text) == []
 
 
@@ -262,7 +288,10 @@ def test_redact(text, redacted):
 
 
 def test_match_is_frozen_and_kinds_are_fixed():
-    assert PII_KINDS == ("email", "phone", "personal_url")
+    assert PII_KINDS == (
+        "email", "card", "iban", "us_ssn", "aadhaar", "pan", "cpf", "nir", "codice_fiscale", "ip_address", "phone", "personal_url",
+        "street_address",
+    )  # fmt: skip
     match = find_pii("jean@exemple.fr")[0]
     assert match == PiiMatch("email", 0, 15, "jean@exemple.fr")
     with pytest.raises(dataclasses.FrozenInstanceError):

@@ -9,6 +9,7 @@ from ca_assets.defs.values.llm_judge import UNJUDGED, LlmJudge, parse_verdict
 from ca_assets.models.embeddings import Embedder
 from ca_assets.models.generation import Generator, ResponseCache
 from ca_assets.vocab import VALUE_LABELS
+from ca_assets_tests.support.calibration_embeddings import seed
 
 
 def test_parse_verdict_reads_clips_and_rejects():
@@ -35,7 +36,8 @@ def test_real_model_verdicts_are_labels_or_kept_raw(tmp_path):
 
 
 @pytest.mark.slow
-def test_judge_calibration_scores_both_judges(duckdb):
+def test_judge_calibration_scores_both_judges(duckdb, calibration_embeddings):
+    seed(duckdb, calibration_embeddings)  # the embedding judge's vectors; the LLM judge runs for real
     result = dg.materialize(
         [calibration_set, judge_calibration],
         resources={"duckdb": duckdb, "embedder": Embedder(), "judge_generator": Generator()},

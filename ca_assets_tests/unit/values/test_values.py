@@ -19,6 +19,7 @@ from ca_assets.defs.values.judge import (
 )
 from ca_assets.models.embeddings import Embedder
 from ca_assets.vocab import LANGS, POLES, VALUE_LABELS
+from ca_assets_tests.support.calibration_embeddings import sha, vectors_by_sha
 
 
 def test_label_is_the_stronger_axis_end_or_none_under_the_margin():
@@ -72,15 +73,15 @@ def test_folds_hold_out_whole_topics_and_cover_every_item():
 
 
 @pytest.fixture(scope="module")
-def cross_validated():
+def cross_validated(calibration_embeddings):
     items = read_calibration_set()
     embedder = Embedder()
-    memo: dict[str, np.ndarray] = {}
+    known = vectors_by_sha(calibration_embeddings)  # the real model's vectors, embedded once a session
 
     def embed(texts: list[str]) -> np.ndarray:
-        new = [t for t in dict.fromkeys(texts) if t not in memo]
-        memo.update(zip(new, embedder.embed(new), strict=True))
-        return np.stack([memo[t] for t in texts])
+        new = [t for t in dict.fromkeys(texts) if sha(t) not in known]
+        known.update(zip(map(sha, new), embedder.embed(new), strict=True))
+        return np.stack([known[sha(t)] for t in texts])
 
     return accuracy_table(items, cross_validated_labels(embed, items))
 
