@@ -37,6 +37,7 @@ STAGES = {
     "files__candidate_sets": "release files", "files__aggregates": "release files",
     "files__annotators": "release files",
     "files__community_alignment": "CA CSV + card", "files__dataset_card": "CA CSV + card",
+    "files__current": "CA CSV + card",
 }  # fmt: skip
 
 
@@ -46,7 +47,7 @@ def path_assets() -> list:
         inbox, human_conversations, annotators, *views, quality.gold_items, quality.gold_answers,
         quality.annotator_quality, quality.quality_quarantine, comparisons, aggregates, releases.pii_findings,
         releases.exclusions, releases.comparisons, *releases.release_files, releases.community_alignment,
-        releases.dataset_card_file,
+        releases.dataset_card_file, releases.current,
     ]  # fmt: skip
 
 

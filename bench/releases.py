@@ -29,7 +29,7 @@ STEPS = [
     "inbox", "human_conversations", "main__quality_quarantine", "main__comparisons", "main__aggregates",
     "release__pii_findings", "release__exclusions", "release__comparisons", "files__trl_preferences",
     "files__comparisons", "files__candidate_sets", "files__aggregates", "files__annotators",
-    "files__community_alignment", "files__dataset_card",
+    "files__community_alignment", "files__dataset_card", "files__current",
 ]  # fmt: skip
 # The five Parquet (+ JSONL) release files (the CSV and the card are not the baseline's kind of output).
 FILE_STEPS = [s for s in STEPS if s.startswith("files__") and s.split("__")[1] in releases.FILES]

@@ -51,7 +51,7 @@ def column_reference() -> str:
     for stage, lines in sections.items():
         if lines:
             parts.append(f"\n## {stage}\n" + "\n".join(lines) + "\n")
-    parts.append("\n## release files (`<data>/releases/`)\n" + "\n".join(files) + "\n")
+    parts.append("\n## release files (`<data>/releases/current/`)\n" + "\n".join(files) + "\n")
     return "".join(parts)
 
 

@@ -70,8 +70,8 @@ def main() -> None:
         print("\npreference evaluation: held-out accuracy of a pooled and a per-country model, per sampler (chance 0.5)")
         print(con.sql(load_sql("analysis", "queries", "preference_eval_summary")).df().to_string(index=False))
     print("\nplots, exports and the release")
-    for folder in ("reports", "exports", "releases", "snapshot"):
-        for path in sorted(p for p in (store.root / folder).rglob("*") if p.is_file()):
+    for folder in ("reports", "exports", "releases/current", "snapshot"):  # the published release, not every version
+        for path in sorted(p for p in (store.root / folder).rglob("*") if p.is_file() and not p.name.startswith(".")):
             print(f"  {path}")
     snapshot = store.root / "snapshot" / "ca.duckdb"
     shell = Path(sys.executable).with_name("duckdb")  # the duckdb-cli package installs it beside this Python

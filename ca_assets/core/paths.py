@@ -81,12 +81,17 @@ def remove_leftovers(path: Path) -> list[Path]:
     running left behind (a killed run); other hosts' are theirs to judge. Returns what was removed."""
     removed = []
     for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.tmp*"):
-        host, _, rest = leftover.name[len(path.name) + 2 :].partition(".")
-        pid = rest.split(".", 1)[0]
-        if host == _HOST and pid.isdigit() and not pid_alive(int(pid)):
+        if dead_leftover(leftover, path.name):
             leftover.unlink(missing_ok=True)
             removed.append(leftover)
     return removed
+
+
+def dead_leftover(leftover: Path, name: str) -> bool:
+    """Whether `leftover` is a temporary name for `name` (temp_beside) of a process of this host that no longer runs."""
+    host, _, rest = leftover.name[len(name) + 2 :].partition(".")
+    pid = rest.split(".", 1)[0]
+    return host == _HOST and pid.isdigit() and not pid_alive(int(pid))
 
 
 def fsync_file(path: Path) -> None:

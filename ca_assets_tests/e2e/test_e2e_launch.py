@@ -85,13 +85,13 @@ def test_every_table_has_exactly_its_models_columns(launched):
     unmodelled = sorted(f"{schema}.{table}" for schema, table in set(columns) - set(MODELS) - unions)
     assert not unmodelled, unmodelled
     for name, (model, _) in FILES.items():
-        found = set(pq.ParquetFile(data / "releases" / f"{name}.parquet").schema_arrow.names)
+        found = set(pq.ParquetFile(data / "releases" / "current" / f"{name}.parquet").schema_arrow.names)
         assert found == set(model.to_schema().columns), name
 
 
 def test_trl_export_reads_back_with_message_lists(launched):
     data, fingerprints = launched.data, launched.fingerprints
-    frame = pd.read_parquet(data / "releases" / "trl_preferences.parquet")
+    frame = pd.read_parquet(data / "releases" / "current" / "trl_preferences.parquet")
     assert len(frame) == fingerprints[1]["release.comparisons"][0] == fingerprints[1]["main.comparisons"][0]
     for row in frame.itertuples(index=False):
         # The prompt is the conversation up to the annotated turn: user, assistant, ..., user.

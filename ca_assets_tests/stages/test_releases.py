@@ -44,7 +44,7 @@ HUMAN_VALUES = next(a for a in candidate_values_by_source if a.key.path[0] == HU
 VIEWS = [v for v in view_assets if v.key.path[-1] in {"candidate_sets", "candidates", "candidate_values", "annotations"}]
 RELEASE_ASSETS = [
     releases.pii_findings, releases.exclusions, releases.comparisons, *releases.release_files,
-    releases.community_alignment, releases.dataset_card_file,
+    releases.community_alignment, releases.dataset_card_file, releases.current,
 ]
 RELEASE_CHECKS = [
     *releases.releases_checks, *releases.release_file_checks, releases.community_alignment_matches_schema,
@@ -97,7 +97,7 @@ def released(tmp_path_factory, calibration_embeddings):
 
 
 def _folder(duckdb: DuckDB):
-    return duckdb.subdir("releases")
+    return duckdb.subdir("releases") / "current"
 
 
 def _quarantined(duckdb: DuckDB) -> set[str]:
@@ -262,7 +262,7 @@ def test_jsonl_files_are_written_on_request_and_removed_when_turned_off(released
     duckdb, _, _, _ = released
     folder = _folder(duckdb)
     assert not list(folder.glob("*.jsonl"))  # Parquet only by default
-    files = [*releases.release_files, releases.dataset_card_file]
+    files = [*releases.release_files, releases.dataset_card_file, releases.current]
     result = _materialize(duckdb, ReleaseSettings(jsonl=True, **PLAIN_IDS), files)
     assert result.success and all(e.passed for e in result.get_asset_check_evaluations())
     for name in releases.FILES:

@@ -1,9 +1,11 @@
-"""Releases: the files trainers and analysts load, under <data>/releases/, after the hygiene steps (the PII
-scan, the optional exclusion of annotator-written prompts) and with licence fields on every row.
+"""Releases: the files trainers and analysts load, under <data>/releases/current/, after the hygiene steps (the
+PII scan, the optional exclusion of annotator-written prompts) and with licence fields on every row.
 
 Each file is an asset: TRL conversational preferences, the rich comparisons, annotators, candidate sets and
 aggregates as Parquet (and JSONL on request), the public Community Alignment CSV layout, and a dataset card (README.md with
-the `configs` Hugging Face `datasets` reads, so `load_dataset("<data>/releases", "trl_preferences")` works).
+the `configs` Hugging Face `datasets` reads, so `load_dataset("<data>/releases/current", "trl_preferences")` works).
+A run writes and checks them in a version folder of its own; `files/current` publishes that folder as a whole
+(versions.py).
 """
 
 from pathlib import Path
@@ -33,11 +35,12 @@ from ca_assets.defs.release.files import (
 )
 from ca_assets.defs.release.pii import MAYBE_PII, find_pii
 from ca_assets.defs.release.schemas import CandidateSets, Comparisons, Exclusions, PiiFindings, TrlPreferences
+from ca_assets.defs.release.versions import CURRENT, current_dir, publish_version, staging_dir
 from ca_assets.formats.ca_csv import copy_ca_csv, read_ca_csv, split_rows
 
 STAGE = "release"
 RELEASE = "release"  # the schema of the release's tables
-FILES_KEY = "files"  # the key prefix of the release files under <data>/releases/
+FILES_KEY = "files"  # the key prefix of the release files under <data>/releases/current/
 CARD = "dataset_card"
 # release file -> (Pandera model of its rows, what one row is)
 FILES = {
@@ -53,12 +56,13 @@ FILES = {
 
 
 def release_key(name: str) -> dg.AssetKey:
-    """The key of a release file: files/<name>, for <data>/releases/<name>.<format>."""
+    """The key of a release file: files/<name>, for <data>/releases/current/<name>.<format>."""
     return dg.AssetKey([FILES_KEY, name])
 
 
-def release_dir(duckdb: DuckDB) -> Path:
-    return duckdb.subdir(RELEASES_DIR)
+def release_dir(context: dg.AssetExecutionContext | dg.AssetCheckExecutionContext, duckdb: DuckDB) -> Path:
+    """The run's version folder: its release files are written and checked there before `files/current` publishes it."""
+    return staging_dir(duckdb.subdir(RELEASES_DIR), context.run.run_id)
 
 
 @dg.asset(
@@ -132,11 +136,11 @@ def build_release_file(name: str, description: str) -> dg.AssetsDefinition:
         group_name=STAGE,
         kinds={"parquet", "json"},
         pool=DUCKDB_POOL,
-        description=f"Grain: {description}. Files: <data>/releases/{name}.parquet (and {name}.jsonl with the "
-        "release resource's `jsonl`).",
+        description=f"Grain: {description}. Files: <data>/releases/current/{name}.parquet (and {name}.jsonl with the "
+        "release resource's `jsonl`), once `files/current` publishes the run's release.",
     )
     def release_file(context: dg.AssetExecutionContext, duckdb: DuckDB, release: ReleaseSettings) -> dg.MaterializeResult:
-        folder = release_dir(duckdb)
+        folder = release_dir(context, duckdb)
         parquet, jsonl = folder / f"{name}.parquet", folder / f"{name}.jsonl"
         with duckdb.connect(read_only=True) as con:
             query, params = pseudonymized(con, load_sql("release", "files", name), release.id_key(duckdb.root))
@@ -166,8 +170,8 @@ def build_release_check(name: str, model) -> dg.AssetChecksDefinition:
         description=f"{name}.parquet reads back and its rows satisfy {model.__name__}; {name}.jsonl, when written, "
         "has as many lines.",
     )
-    def release_check(duckdb: DuckDB) -> dg.AssetCheckResult:
-        folder = release_dir(duckdb)
+    def release_check(context: dg.AssetCheckExecutionContext, duckdb: DuckDB) -> dg.AssetCheckResult:
+        folder = release_dir(context, duckdb)
         jsonl = folder / f"{name}.jsonl"
         with duckdb_module.connect() as scratch:  # an in-memory database reads the file: no pandas copy of it
             rows, failures = validate_relation(scratch, parquet_source(str(folder / f"{name}.parquet")), model)
@@ -193,11 +197,11 @@ release_file_checks = [build_release_check(name, model) for name, (model, _) in 
     kinds={"csv"},
     pool=DUCKDB_POOL,
 )
-def community_alignment(duckdb: DuckDB, release: ReleaseSettings) -> dg.MaterializeResult:
+def community_alignment(context: dg.AssetExecutionContext, duckdb: DuckDB, release: ReleaseSettings) -> dg.MaterializeResult:
     """Grain: one released conversation in the public Community Alignment CSV layout (per turn: prompt, responses
     a–d, preferred response, feedback), so tools written for the public dataset read a release. File:
-    <data>/releases/community_alignment.csv. Conversations with a turn kept out by quality control are left out."""
-    path = release_dir(duckdb) / f"{CA_CSV}.csv"
+    <data>/releases/current/community_alignment.csv. Conversations with a turn kept out by quality control are left out."""
+    path = release_dir(context, duckdb) / f"{CA_CSV}.csv"
     with duckdb.connect(read_only=True) as con, written_beside(path) as tmp:
         con.execute("set enable_progress_bar = false")  # no bar in the run's logs
         query, params = pseudonymized(con, load_sql("release", "files", CA_CSV), release.id_key(duckdb.root))
@@ -218,8 +222,8 @@ def community_alignment(duckdb: DuckDB, release: ReleaseSettings) -> dg.Material
     blocking=True,
     description="The CSV reads back through the inbox's own reader and row checks without a single problem.",
 )
-def community_alignment_matches_schema(duckdb: DuckDB) -> dg.AssetCheckResult:
-    rows = read_ca_csv(release_dir(duckdb) / f"{CA_CSV}.csv")
+def community_alignment_matches_schema(context: dg.AssetCheckExecutionContext, duckdb: DuckDB) -> dg.AssetCheckResult:
+    rows = read_ca_csv(release_dir(context, duckdb) / f"{CA_CSV}.csv")
     with duckdb_module.connect() as scratch:  # an in-memory database: the row checks need SQL, not the project's file
         _, problems = split_rows(scratch, rows)
     return dg.AssetCheckResult(
@@ -240,12 +244,12 @@ def community_alignment_matches_schema(duckdb: DuckDB) -> dg.AssetCheckResult:
     kinds={"markdown"},
     pool=DUCKDB_POOL,
 )
-def dataset_card_file(duckdb: DuckDB, release: ReleaseSettings) -> dg.MaterializeResult:
-    """Grain: one dataset card, <data>/releases/README.md: counts, languages, samplers, models, licences, what was
-    left out and why, how the data was made, and the `configs` that Hugging Face `datasets` loads."""
+def dataset_card_file(context: dg.AssetExecutionContext, duckdb: DuckDB, release: ReleaseSettings) -> dg.MaterializeResult:
+    """Grain: one dataset card, <data>/releases/current/README.md: counts, languages, samplers, models, licences, what
+    was left out and why, how the data was made, and the `configs` that Hugging Face `datasets` loads."""
     with duckdb.connect(read_only=True) as con:
         card = dataset_card(con, release, files=[*FILES, CA_CSV])
-    path = release_dir(duckdb) / "README.md"
+    path = release_dir(context, duckdb) / "README.md"
     with written_beside(path) as tmp:
         tmp.write_text(card, encoding="utf-8")
     return dg.MaterializeResult(
@@ -259,10 +263,44 @@ def dataset_card_file(duckdb: DuckDB, release: ReleaseSettings) -> dg.Materializ
     blocking=True,
     description="The card's YAML front matter parses, names a default config, and every config's data file exists.",
 )
-def dataset_card_matches_schema(duckdb: DuckDB) -> dg.AssetCheckResult:
-    folder = release_dir(duckdb)
+def dataset_card_matches_schema(context: dg.AssetCheckExecutionContext, duckdb: DuckDB) -> dg.AssetCheckResult:
+    folder = release_dir(context, duckdb)
     problems = card_problems((folder / "README.md").read_text(encoding="utf-8"), folder)
     return dg.AssetCheckResult(passed=not problems, metadata={"problems": dg.MetadataValue.json(problems)})
+
+
+PUBLISHED_FILES = [*(f"{name}.parquet" for name in FILES), f"{CA_CSV}.csv", "README.md"]
+
+
+@dg.asset(
+    backfill_policy=SINGLE_RUN,
+    key=release_key(CURRENT),
+    deps=[release_key(name) for name in (*FILES, CA_CSV, CARD)],
+    group_name=STAGE,
+    kinds={"folder"},
+)
+def current(context: dg.AssetExecutionContext, duckdb: DuckDB) -> dg.MaterializeResult:
+    """Grain: the published release, <data>/releases/current: a symlink switched in one rename to the run's version
+    folder, after every release file and the card passed their blocking checks there. A reader sees the old
+    release or the new one, never a mix and never an unchecked file."""
+    folder = release_dir(context, duckdb)
+    missing = [name for name in PUBLISHED_FILES if not (folder / name).is_file()]
+    if missing:
+        raise dg.Failure(f"the release in {folder} lacks {', '.join(missing)}: materialize every files/ asset once")
+    def finished(run_id: str) -> bool:
+        run = context.instance.get_run_by_id(run_id)
+        return run is not None and run.is_finished
+
+    published, removed = publish_version(duckdb.subdir(RELEASES_DIR), context.run.run_id, finished)
+    context.log.info(f"published {published} as {current_dir(duckdb.subdir(RELEASES_DIR))}; removed old versions: {removed or 'none'}")
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(current_dir(duckdb.subdir(RELEASES_DIR)))),
+            "version": published.name,
+            "files": dg.MetadataValue.json(sorted(p.name for p in published.iterdir() if not p.name.startswith("."))),
+            "removed_versions": dg.MetadataValue.json(removed),
+        }
+    )
 
 
 releases_checks = [
