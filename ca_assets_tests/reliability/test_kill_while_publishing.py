@@ -23,7 +23,10 @@ from ca_assets.defs.release.files import RELEASE_ID_KEY_ENV, ReleaseSettings
 pytestmark = pytest.mark.slow
 
 RELEASE_ASSETS = [*releases.release_files, releases.community_alignment, releases.dataset_card_file, releases.current]
-RELEASE_CHECKS = [*releases.release_file_checks, releases.community_alignment_matches_schema, releases.dataset_card_matches_schema]
+RELEASE_CHECKS = [
+    *releases.release_file_checks, releases.community_alignment_matches_schema, releases.dataset_card_matches_schema,
+    releases.current_matches_schema,
+]
 # The release written under another id key (every annotator and conversation id changes), killed as it starts
 # its third Parquet file: two new files are written by then.
 KILLED_RELEASE = """
@@ -46,6 +49,7 @@ dg.materialize([*RELEASE_ASSETS, *RELEASE_CHECKS], resources={"duckdb": DuckDB(d
 # The snapshot, killed as soon as its copy has bytes on disk.
 KILLED_SNAPSHOT = """
 import os, sys, threading, time
+from pathlib import Path
 import dagster as dg
 from ca_assets.core.duckdb import DuckDB
 from ca_assets.defs.analysis.snapshot import snapshot
@@ -62,7 +66,7 @@ dg.materialize([snapshot], resources={"duckdb": DuckDB(data_dir=sys.argv[1])})
 
 @pytest.fixture
 def data(launched, tmp_path) -> DuckDB:
-    shutil.copytree(launched.data, tmp_path / "data", ignore=shutil.ignore_patterns("dagster"))
+    shutil.copytree(launched.data, tmp_path / "data", symlinks=True, ignore=shutil.ignore_patterns("dagster"))
     return DuckDB(data_dir=str(tmp_path / "data"))
 
 

@@ -57,17 +57,32 @@ def test_sigkill_then_rerun_sends_only_missing_requests(tmp_path, monkeypatch):
     victim.wait(timeout=30)
     saved_before_kill = _cached(data)
 
-    # The killed run still holds the `model` pool slot; without this the rerun waits on it forever.
-    released = subprocess.run(
-        [str(Path(sys.executable).with_name("ca-assets")), "free-slots"], env=env, capture_output=True, text=True, timeout=120
-    )
-    assert released.returncode == 0 and "released the pool slots of dead run" in released.stdout, released.stderr
+    # The killed run still holds the `model` pool slot; without this the rerun waits on it forever. Tagged as
+    # another host's run, the cleaner leaves it alone (its pid means nothing here); as this host's, it frees it.
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    from dagster import DagsterInstance
+
+    from ca_assets.core.paths import HOST, HOST_TAG
+
+    def free_slots() -> str:
+        done = subprocess.run(
+            [str(Path(sys.executable).with_name("ca-assets")), "free-slots"], env=env, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    with DagsterInstance.get() as instance:
+        (killed,) = instance.get_runs()
+        instance.add_run_tags(killed.run_id, {HOST_TAG: "another-host"})
+    assert "released the pool slots of dead run" not in free_slots()
+    with DagsterInstance.get() as instance:
+        instance.add_run_tags(killed.run_id, {HOST_TAG: HOST})
+    assert "released the pool slots of dead run" in free_slots()
     rerun = _launch(env, config)
     output, _ = rerun.communicate(timeout=900)
     assert rerun.returncode == 0, output[-4000:]
 
-    monkeypatch.setenv("DAGSTER_HOME", str(home))
-    from dagster import AssetKey, DagsterInstance
+    from dagster import AssetKey
 
     with DagsterInstance.get() as instance:
         event = instance.get_latest_materialization_event(AssetKey(["turn_1", "candidate_sets"]))

@@ -18,5 +18,5 @@ def conversations(launched):
 def copy_of_conversations(conversations, tmp_path_factory) -> DuckDB:
     """This module's copy of the shared conversations' data directory: the DuckDB file and the model cache."""
     data = tmp_path_factory.mktemp("copy") / "data"
-    shutil.copytree(conversations, data)
+    shutil.copytree(conversations, data, symlinks=True)  # releases/current stays a link to its version
     return DuckDB(data_dir=str(data))

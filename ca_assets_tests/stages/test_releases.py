@@ -48,7 +48,7 @@ RELEASE_ASSETS = [
 ]
 RELEASE_CHECKS = [
     *releases.releases_checks, *releases.release_file_checks, releases.community_alignment_matches_schema,
-    releases.dataset_card_matches_schema,
+    releases.dataset_card_matches_schema, releases.current_matches_schema,
 ]
 # The round-trip tests compare the file's own ids with the release's: they release ids as they came; the
 # pseudonymous ids (the default) have their own test.

@@ -25,7 +25,7 @@ STORAGE_VERSION = "v1.4.0"
 # that every table is upstream of it).
 LAST = [
     table_key("country_win_rates"), table_key("contested_prompts"), table_key("annotator_agreement"),
-    table_key("sampler_report"), table_key("annotation_tasks"), dg.AssetKey(["files", "dataset_card"]),
+    table_key("sampler_report"), table_key("annotation_tasks"), dg.AssetKey(["files", "current"]),
     table_key("preference_eval"), table_key("annotation_quarantine"), table_key("prompt_quarantine"),
 ]  # fmt: skip
 

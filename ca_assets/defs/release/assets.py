@@ -303,6 +303,22 @@ def current(context: dg.AssetExecutionContext, duckdb: DuckDB) -> dg.Materialize
     )
 
 
+@dg.asset_check(
+    asset=release_key(CURRENT),
+    name="matches_schema",
+    blocking=True,
+    description="releases/current resolves to this run's version folder, which holds every release file, and the "
+    "card's configs name files that are there.",
+)
+def current_matches_schema(context: dg.AssetCheckExecutionContext, duckdb: DuckDB) -> dg.AssetCheckResult:
+    published = current_dir(duckdb.subdir(RELEASES_DIR))
+    problems = [f"{published} is not this run's version"] if published.resolve() != release_dir(context, duckdb).resolve() else []
+    problems += [f"{name} is missing" for name in PUBLISHED_FILES if not (published / name).is_file()]
+    if not problems:
+        problems = card_problems((published / "README.md").read_text(encoding="utf-8"), published)
+    return dg.AssetCheckResult(passed=not problems, metadata={"problems": dg.MetadataValue.json(problems)})
+
+
 releases_checks = [
     schema_check("pii_findings", PiiFindings, RELEASE),
     schema_check("exclusions", Exclusions, RELEASE),
