@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import phonenumbers
 
-from ca_assets.defs.release.pii_addresses import find_addresses
+from ca_assets.defs.release.pii_addresses import ADDRESS_PREFILTER, any_of, anycase, find_addresses
 from ca_assets.defs.release.pii_ids import ID_KINDS, find_ids
 
 # Order breaks ties between overlapping matches of one length: a validated identifier before a phone.
@@ -45,9 +45,10 @@ _EMAILS = (
 # Spelled out with bare words: only a mail provider's domain, or a name with a dot in it, makes it an address.
 _WORD_AT = r"\s+(?:at|arobase|chiocciola|arroba)\s+"
 _WORD_DOT = r"\s+(?:dot|point|punto|ponto)\s+"
+_TLDS = ("com", "net", "org", "edu", "gov", "info", "io", "co", "uk", "fr", "it", "br", "in", "pt", "de", "es", "eu")
 _SPELLED = re.compile(
     rf"(?<![\w.%+-])(?P<name>[a-z0-9._%+-]+(?:{_WORD_DOT}[a-z0-9._%+-]+)*){_WORD_AT}(?P<domain>[a-z0-9-]+)"
-    rf"(?:{_WORD_DOT}[a-z0-9-]+)*{_WORD_DOT}(?:com|net|org|edu|gov|info|io|co|uk|fr|it|br|in|pt|de|es|eu)(?![\w-])",
+    rf"(?:{_WORD_DOT}[a-z0-9-]+)*{_WORD_DOT}(?:{'|'.join(_TLDS)})(?![\w-])",
     re.I,
 )
 _MAIL_PROVIDER = re.compile(
@@ -149,50 +150,34 @@ def _candidates(text: str):
                 yield "personal_url", m.start(), _trim(text, m.start(), m.end())
 
 
-def _anycase(word: str) -> str:
-    """`word` as re.I reads it (the ASCII letter either way, and the non-ASCII letters Python folds onto s and i)."""
-    return "".join(
-        f"[{c}{c.upper()}{'ſ' if c == 's' else 'İı' if c == 'i' else ''}]" if c.isalpha() else re.escape(c) for c in word
-    )
-
-
-def _words(*words: str) -> str:
-    return "|".join(map(_anycase, words))
-
-
-_STREET = "(?:^|[^A-Za-z])(?:" + _words(
-    "street", "st.", "avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "ln", "drive", "dr", "court", "ct", "place",
-    "pl", "terrace", "way", "rue", "av.", "bd", "allée", "impasse", "chemin", "quai", "cours", "via", "viale", "piazza",
-    "piazzale", "corso", "vicolo", "largo", "vico", "rua", "r.", "avenida", "travessa", "alameda", "praça", "estrada", "rodovia",
-) + ")(?:[^A-Za-z]|$)|मकान|फ्लैट|घर|प्लॉट|हाउस|रोड|मार्ग|नगर|गली|सेक्टर|कॉलोनी|विहार|चौक|लेन"
+_DOT_WORD = any_of("dot", "point", "punto", "ponto")
 
 
 # What every rule above needs, written so that Python's `re` and DuckDB's RE2 read it alike (literal characters and
 # explicit classes; no \s, \w, \d, flags or lookarounds, which the two define differently), so the release scan
 # selects its candidates in SQL with it. A text it does not match has no finding: it errs only the other way.
-MAYBE_PII = "|".join(
-    [
-        "@",  # email
-        rf"[\[({{<][^A-Za-z0-9]*(?:{'|'.join(map(_anycase, ('at', 'arobase', 'chiocciola', 'arroba')))})"
-        r"[^A-Za-z0-9]*[\])}>]",  # obfuscated email (a run of non-alphanumerics covers \s*)
-        # phone: a digit run not glued to a word or a +, of 8+ digits (the shortest national format, IT landlines;
-        # E.164 needs 9), digits apart by at most two of the run's separators and brackets, not followed by a word.
-        f"(?:^|[^A-Za-z0-9_+])[+(]?[{_D}](?:[() .\u00a0\u202f-]{{0,2}}[{_D}]){{7,}}(?:[^A-Za-z0-9_]|$)",
-        rf"\.{_anycase('com')}/|://|{_anycase('www')}\.",  # personal URL: a social site's .com/, or a scheme or www.
-        r"[A-Za-z]:[\\/]|/home/|/Users/",  # home directory
-        # spelled-out email: a bare "at" word, then a bare "dot" word
-        rf"[^A-Za-z0-9](?:{_words('at', 'arobase', 'chiocciola', 'arroba')})[^A-Za-z0-9].*"
-        rf"[^A-Za-z0-9](?:{_words('dot', 'point', 'punto', 'ponto')})[^A-Za-z0-9]",
-        f"[{_D}]{{1,3}}[.][{_D}]{{1,3}}[.][{_D}]{{1,3}}[.][{_D}]{{1,3}}",  # IPv4
-        "[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:",  # IPv6
-        "[A-Z]{2}[0-9]{2} ?[A-Z0-9]{4}",  # IBAN (cards and the numeric ids are digit runs of 8 or more, above)
-        "[A-Z]{5}[0-9]{4}[A-Z]",  # PAN
-        "[A-Za-z]{6}[0-9LMNP-Vlmnp-v]{2}[A-Za-z]",  # codice fiscale
-        "[1-478] ?[0-9]{2} ?[0-9]{2} ?2[ABab]",  # NIR of Corsica (2A/2B break the digit run)
-        # street address: a street word and a digit (either order)
-        rf"{_STREET}.*[{_D}]|[{_D}].*{_STREET}",
-    ]
+_MAYBE_PARTS = (
+    "@",  # email
+    rf"[\[({{<][^A-Za-z0-9]*(?:{'|'.join(map(anycase, ('at', 'arobase', 'chiocciola', 'arroba')))})"
+    r"[^A-Za-z0-9]*[\])}>]",  # obfuscated email (a run of non-alphanumerics covers \s*)
+    # phone: a digit run not glued to a word or a +, of 8+ digits (the shortest national format, IT landlines;
+    # E.164 needs 9), digits apart by at most two of the run's separators and brackets, not followed by a word.
+    f"(?:^|[^A-Za-z0-9_+])[+(]?[{_D}](?:[() .\u00a0\u202f-]{{0,2}}[{_D}]){{7,}}(?:[^A-Za-z0-9_]|$)",
+    rf"\.{anycase('com')}/|://|{anycase('www')}\.",  # personal URL: a social site's .com/, or a scheme or www.
+    r"[A-Za-z]:[\\/]|/home/|/Users/",  # home directory
+    # spelled-out email: a bare "at" word, a domain, and bare "dot" words up to a top-level domain
+    rf"[^A-Za-z0-9](?:{any_of('at', 'arobase', 'chiocciola', 'arroba')})[^A-Za-z0-9]+[A-Za-z0-9-]+"
+    rf"(?:[^A-Za-z0-9]+(?:{_DOT_WORD})[^A-Za-z0-9]+[A-Za-z0-9-]+)*[^A-Za-z0-9]+(?:{_DOT_WORD})[^A-Za-z0-9]+"
+    rf"(?:{any_of(*_TLDS)})(?:[^A-Za-z0-9]|$)",
+    f"[{_D}]{{1,3}}[.][{_D}]{{1,3}}[.][{_D}]{{1,3}}[.][{_D}]{{1,3}}",  # IPv4
+    "[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:",  # IPv6
+    "[A-Z]{2}[0-9]{2} ?[A-Z0-9]{4}",  # IBAN (cards and the numeric ids are digit runs of 8 or more, above)
+    "[A-Z]{5}[0-9]{4}[A-Z]",  # PAN
+    "[A-Za-z]{6}[0-9LMNP-Vlmnp-v]{2}[A-Za-z][0-9LMNP-Vlmnp-v]{2}[A-Za-z][0-9LMNP-Vlmnp-v]{3}[A-Za-z]",  # codice fiscale
+    "[1-478] ?[0-9]{2} ?[0-9]{2} ?2[ABab]",  # NIR of Corsica (2A/2B break the digit run)
+    *ADDRESS_PREFILTER,  # street addresses
 )
+MAYBE_PII = "|".join(_MAYBE_PARTS)
 _MAYBE = re.compile(MAYBE_PII)
 
 
