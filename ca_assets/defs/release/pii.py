@@ -1,17 +1,17 @@
-"""A small PII scanner (stdlib `re` only) that flags dataset rows before a public release. The text is annotator chat in en, fr,
-it, pt-BR and hi, so the rules aim at real contact details, not at the numbers such text is full of.
-- email: plain addresses (+ tags, subdomains) and the bracketed obfuscations used to dodge scrapers, `name [at] domain [dot] com`,
-  also in fr/it/pt (arobase, chiocciola, arroba; point, punto, ponto). Bare "at"/"dot" is prose ("look at x dot com").
+"""The PII scanner that flags dataset rows before a public release. The text is annotator chat in en, fr, it, pt-BR and
+hi, so the rules aim at real contact details and identifiers, not at the numbers such text is full of.
+- email: plain addresses (+ tags, subdomains), the bracketed obfuscations used to dodge scrapers, `name [at] domain [dot]
+  com`, also in fr/it/pt (arobase, chiocciola, arroba; point, punto, ponto), and the same with bare words ("maria dot rossi
+  at gmail dot com") when the domain is a mail provider's or the name has a dot, so "look at google dot com" stays prose.
 - phone: digit groups (ASCII or Devanagari) are a phone only with a + country code and 9 to 15 digits (E.164), or when they begin
   with a US, FR, IT, BR or IN national format: the formats keep years, ranges, dates, times, IPs, cards and timestamps out.
-  Thousands groupings (1 000 000 000) are amounts; a run glued to a letter, cents, a %, a currency sign or "ISBN" is a number.
+  Thousands groupings (1 000 000 000) are amounts; a run glued to a letter, cents, a %, a currency sign or "ISBN" is a number;
+  and the number must be valid in its region's numbering plan (phonenumbers).
 - personal_url: a URL naming a person (first path segment on facebook/instagram/x/twitter/github, linkedin /in/, tiktok/youtube
   /@; /~name, /users/, /user/, /home/, /profile/, /u/ anywhere) and home-directory paths (C:\\Users\\name, /home/name,
   /Users/name), which leak an account name. Site sections (facebook.com/groups) and placeholders (/home/user) name nobody.
 - card, iban, ip_address and the national ids (us_ssn, aadhaar, pan, cpf, nir, codice_fiscale): pii_ids.py, each number
   checked by its validator; street_address: pii_addresses.py. Person names are not detected (docs/releases.md).
-Phones are checked against the numbering plan of their region (phonenumbers); spelled-out emails ("maria dot rossi at
-gmail dot com") count when the domain is a mail provider's or the name has a dot, so "look at google dot com" is prose.
 Measured on a labelled corpus (bench/pii_corpus.jsonl) by `python -m bench.pii`: docs/releases.md has the table.
 """
 
