@@ -49,18 +49,15 @@ def score(rows: list[dict]) -> tuple[dict, list[str]]:
     for row in rows:
         labelled = _spans(row["text"], row["pii"])
         found = [(m.kind, m.start, m.end) for m in find_pii(row["text"])]
-        for kind, start, end in found:
-            counts[kind]["found"] += 1
-            right = any(k == kind and s < end and start < e for k, s, e in labelled)
-            counts[kind]["right"] += right
-            if not right:
-                misses.append(f"false {kind}: {row['text'][start:end]!r} in {row['text']!r}")
-        for kind, start, end in labelled:
-            counts[kind]["labelled"] += 1
-            hit = any(k == kind and s < end and start < e for k, s, e in found)
-            counts[kind]["hit"] += hit
-            if not hit:
-                misses.append(f"missed {kind}: {row['text'][start:end]!r} in {row['text']!r}")
+        # Each finding against the labels (precision), then each label against the findings (recall).
+        sides = ((found, labelled, "found", "right", "false"), (labelled, found, "labelled", "hit", "missed"))
+        for spans, others, total, agreed, miss in sides:
+            for kind, start, end in spans:
+                counts[kind][total] += 1
+                matched = any(k == kind and s < end and start < e for k, s, e in others)
+                counts[kind][agreed] += matched
+                if not matched:
+                    misses.append(f"{miss} {kind}: {row['text'][start:end]!r} in {row['text']!r}")
     return counts, misses
 
 

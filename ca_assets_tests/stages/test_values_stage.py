@@ -138,11 +138,11 @@ def test_llm_judge_labels_the_candidates_through_the_same_tables(stage):
     duckdb, _, _ = stage
     result = _judge_first_turn(duckdb, "llm")
     assert result.success and all(e.passed for e in result.get_asset_check_evaluations())
-    table = f"{FIRST_TURN}.candidate_values"
     with duckdb.connect(read_only=True) as con:
-        judges = con.sql(f"select distinct judge from {table}").fetchall()
-        unjudged = con.sql(f"select count(*) from {table} where pole = 'unjudged' and judge_raw is null").fetchall()[0][0]
-        candidates = con.sql(f"select count(*) from {FIRST_TURN}.candidates").fetchall()[0][0]
+        values = con.table(f"{FIRST_TURN}.candidate_values")
+        judges = values.select("judge").distinct().fetchall()
+        unjudged = values.filter("pole = 'unjudged' and judge_raw is null").count("*").fetchall()[0][0]
+        candidates = con.table(f"{FIRST_TURN}.candidates").count("*").fetchall()[0][0]
     assert judges == [(f"llm.{Generator().model_name}.v1",)]
     assert unjudged == 0  # a text the model never judged keeps what the model said
     assert _metadata(result, "candidate_values", FIRST_TURN)["dagster/row_count"].value == candidates > 0
