@@ -104,7 +104,12 @@ def publish(tmp: Path, path: Path) -> None:
     the name holds the old file or the new one, whole."""
     fsync_file(tmp)
     os.replace(tmp, path)
-    directory = os.open(path.parent, os.O_RDONLY)
+    fsync_dir(path.parent)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Put a folder's entries (a rename into it) on disk."""
+    directory = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(directory)
     finally:

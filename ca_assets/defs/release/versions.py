@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ca_assets.core.paths import dead_leftover, remove_leftovers, temp_beside
+from ca_assets.core.paths import dead_leftover, fsync_dir, remove_leftovers, temp_beside
 
 VERSIONS = "versions"
 CURRENT = "current"
@@ -59,11 +59,7 @@ def publish_version(releases: Path, run_id: str, finished: Callable[[str], bool]
     link = temp_beside(current_dir(releases))
     os.symlink(Path(VERSIONS) / run_id, link)
     os.replace(link, current_dir(releases))
-    directory = os.open(releases, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
+    fsync_dir(releases)
     return folder, _prune(releases, folder, finished)
 
 
