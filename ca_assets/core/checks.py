@@ -10,11 +10,10 @@ import duckdb
 import pandas as pd
 import pandera.pandas as pa
 
-from ca_assets.core.duckdb import DuckDB, use_schema
+from ca_assets.core.duckdb import DUCKDB_POOL, MODEL_POOL, DuckDB, use_schema  # noqa: F401 (re-exported)
 from ca_assets.core.sql import load_sql
 from ca_assets.core.validate import Failure, table_source, validate_relation
 
-DUCKDB_POOL = "duckdb"
 FAILURE_ROWS_SHOWN = 20
 # (schema, table) -> its Pandera model, filled as the checks are defined: what the tests hold each table's columns to.
 MODELS: dict[tuple[str, str], type[pa.DataFrameModel]] = {}

@@ -12,6 +12,11 @@ from pydantic import Field
 from ca_assets.core.paths import HOST, HOST_TAG, check_data_dir, default_data_dir
 
 DATABASE_FILE = "ca.duckdb"
+# Every op that opens the DuckDB file runs in the `duckdb` pool (one writing process per file): `connect` refuses
+# a Dagster step of another pool. An op that runs a model runs in the `model` pool (it takes every core, or the
+# GPU) and never opens the file. Both pools are limited to one step at a time across runs (dagster.yaml).
+DUCKDB_POOL = "duckdb"
+MODEL_POOL = "model"
 # Another process (a second run, an analyst's read-write session) may hold the file's lock for a moment:
 # wait for it instead of failing the step, but not forever.
 LOCK_WAIT_SECONDS = 120
@@ -55,6 +60,7 @@ class DuckDB(dg.ConfigurableResource):
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        _refuse_outside_pool()
         self.root.mkdir(parents=True, exist_ok=True)
         config = {"memory_limit": self.memory_limit} if self.memory_limit else {}
         con = _connect_waiting_for_lock(self.database_path, read_only, config)
@@ -62,6 +68,28 @@ class DuckDB(dg.ConfigurableResource):
             yield con
         finally:
             con.close()
+
+
+def _refuse_outside_pool() -> None:
+    """A Dagster step that opens the file must hold the `duckdb` pool's slot, or two runs' steps would queue on the
+    file's lock instead of the pool (and a model step would hold the file between its model calls). Outside a step
+    (the CLI, a test calling a function) there is no pool to hold."""
+    step = _current_op()
+    if step is not None and step.pool != DUCKDB_POOL:
+        raise dg.DagsterInvariantViolationError(
+            f"op {step.name} opened the DuckDB file but runs in pool {step.pool!r}: every op that opens it must run "
+            f"in the {DUCKDB_POOL!r} pool (core/duckdb.py)"
+        )
+
+
+def _current_op() -> dg.OpDefinition | None:
+    """The op whose compute function runs in this thread, if any."""
+    for kind in (dg.AssetExecutionContext, dg.AssetCheckExecutionContext):
+        try:
+            return kind.get().op_execution_context.op_def
+        except dg.DagsterInvariantViolationError:  # not in a step, or a step of the other kind
+            continue
+    return None
 
 
 def use_schema(con: duckdb.DuckDBPyConnection, schema: str) -> None:

@@ -76,6 +76,12 @@ def write_tables(duckdb: DuckDB, stage: str, writes: list[Write]) -> list[dg.Mat
         ]
 
 
+def as_outputs(results: list[dg.MaterializeResult]):
+    """write_tables' results as the outputs of a graph-backed asset's last op (named after their tables)."""
+    for result in results:
+        yield dg.Output(None, output_name=result.asset_key.path[-1], metadata=result.metadata)
+
+
 def _replace_rows(con, table: str, schema: str, recipe: str, params: dict, where: str, where_params: dict) -> None:
     con.execute("create schema if not exists " + STAGING)
     # The recipe's `create or replace table <table>` lands in the first schema of the search path; its reads

@@ -3,6 +3,7 @@
 import dagster as dg
 
 from ca_assets.core.duckdb import DuckDB
+from ca_assets.core.handoff import handoff_io_manager
 from ca_assets.defs.prompts.prompt_bank import PromptSources
 from ca_assets.defs.quality.rules import QualityRules
 from ca_assets.defs.release.files import ReleaseSettings
@@ -28,6 +29,8 @@ def resources() -> dg.Definitions:
             "quality_rules": QualityRules(),
             # What a release holds (PII, annotator-written prompts) and the licences its rows carry.
             "release": ReleaseSettings(),
+            # Where the model steps' ops hand over their plan and samples (core/handoff.py); assets return no values.
+            "io_manager": handoff_io_manager,
         },
         # One process per run: the multiprocess executor pays ~6 s of imports per step (x 25 steps), and
         # the graph is a chain around one DuckDB writer, so parallel steps would only queue on its lock.

@@ -145,7 +145,7 @@ def test_a_backend_that_fails_everything_stops_the_run_explicitly(server, duckdb
         result = _run(duckdb, proxy.base_url, max_retries=1)
     assert not result.success
     [failure] = [e for e in result.all_events if e.is_step_failure]
-    assert failure.step_key == FIRST_TURN.node_def.name
+    assert failure.step_key == f"{FIRST_TURN.node_def.name}.sample"  # the op that runs the model
     error = failure.event_specific_data.error.to_string()
     assert "is the openai backend up" in error and "InternalServerError" in error, error
     # Stopped, not quarantined: no turn-1 table was written, so nothing downstream can read a partial bank.

@@ -75,6 +75,7 @@ def snapshot(context: dg.AssetExecutionContext, duckdb: DuckDB) -> dg.Materializ
     name="matches_schema",
     blocking=True,
     description="The snapshot opens read-only and holds every table of the database with the same row counts.",
+    pool=DUCKDB_POOL,  # it reads the live file's row counts
 )
 def snapshot_matches_schema(duckdb: DuckDB) -> dg.AssetCheckResult:
     with duckdb.connect(read_only=True) as source:

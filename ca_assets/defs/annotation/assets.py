@@ -5,14 +5,16 @@ turn_1/annotations → turn_2/user_turns → turn_2 generation → turn_2/candid
 import math
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from typing import Literal
+from pathlib import Path
+from typing import Literal, NamedTuple
 
 import dagster as dg
 import numpy as np
 import pandas as pd
 from pydantic import Field
 
-from ca_assets.core.checks import DUCKDB_POOL, audit_check, schema_check, table_key
+from ca_assets.core import handoff
+from ca_assets.core.checks import DUCKDB_POOL, MODEL_POOL, audit_check, schema_check, table_key
 from ca_assets.core.duckdb import DuckDB, use_schema
 from ca_assets.core.ids import stable_id, stable_seed
 from ca_assets.core.partitions import SINGLE_RUN
@@ -147,31 +149,30 @@ def assignments(context: dg.AssetExecutionContext, config: AssignmentsConfig, du
     )
 
 
-def build_user_turns(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetChecksDefinition]]:
-    schema, previous = turn_schema(turn), turn_schema(turn - 1)
+class Continuing(NamedTuple):
+    """What the user_turns plan hands to simulate and write: who goes on, read from DuckDB."""
 
-    @dg.asset(
-        backfill_policy=SINGLE_RUN,
-        key=table_key("user_turns", schema),
-        deps=[
-            table_key("annotations", previous), table_key("candidates", previous), table_key("candidate_sets", previous),
-            table_key("task_results"),
-        ],
-        group_name=STAGE,
-        kinds={"duckdb", "llama_cpp", "vllm", "openai"},
-        pool="model",
-        description=f"Grain: one row per conversation that goes on to turn {turn}: its history (the chosen answer "
-        "is now the assistant's turn) and the user's next message: a person's, from their task result, or the "
-        "user simulator's; or, when the simulator's output stayed unusable, no message and the reason (the "
-        "conversation ends there).",
-    )
-    def user_turns(
-        context: dg.AssetExecutionContext,
-        config: UserTurnsConfig,
-        duckdb: DuckDB,
-        generator: Generator,
-        sampling: SamplingSettings,
-    ) -> dg.MaterializeResult:
+    going_on: pd.DataFrame  # simulated conversations that go on: the user simulator writes their next message
+    people: pd.DataFrame  # people's conversations with a next message in their task result
+    conversations_before: int
+    cache: str  # the user simulator's response cache
+
+
+def build_user_turns(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetChecksDefinition]]:
+    """Turn n's user messages as three ops, each holding the pool of what it touches: plan (reads DuckDB, `duckdb`
+    pool) → simulate (the user simulator's model, `model` pool, never opens the file) → write (`duckdb` pool)."""
+    schema, previous = turn_schema(turn), turn_schema(turn - 1)
+    name = f"{schema}__user_turns"
+
+    upstream = {
+        "annotations": table_key("annotations", previous), "candidates": table_key("candidates", previous),
+        "candidate_sets": table_key("candidate_sets", previous), "task_results": table_key("task_results"),
+    }
+
+    @dg.op(name=f"{name}_plan", pool=DUCKDB_POOL, ins={dep: dg.In(dg.Nothing) for dep in upstream})
+    def plan(context: dg.OpExecutionContext, config: UserTurnsConfig, duckdb: DuckDB) -> Continuing:
+        """Read the previous turn's conversations and pick the ones that go on."""
+        handoff.prune(duckdb.root)
         with duckdb.connect(read_only=True) as con:
             use_schema(con, previous)
             previous_turn = con.sql(load_sql("annotation", "queries", "conversations_to_continue")).df()
@@ -181,7 +182,14 @@ def build_user_turns(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetCheck
         context.log.info(
             f"turn {turn}: {len(going_on)} of {len(annotated)} simulated conversations go on, and {len(people)} people's"
         )
-        cache = ResponseCache(duckdb.subdir("cache") / "user_turns")
+        return Continuing(going_on, people, len(annotated) + len(people), str(duckdb.subdir("cache") / "user_turns"))
+
+    @dg.op(name=f"{name}_simulate", pool=MODEL_POOL)
+    def simulate(
+        context: dg.OpExecutionContext, plan: Continuing, generator: Generator, sampling: SamplingSettings
+    ) -> pd.DataFrame:
+        """The user simulator writes each simulated conversation's next message (cached by request); no DuckDB."""
+        cache = ResponseCache(Path(plan.cache))
 
         def write(c) -> dict:
             history = tuple((m["role"], m["content"]) for m in c.history)
@@ -193,30 +201,56 @@ def build_user_turns(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetCheck
         rows = []
         # As many in flight as the backend takes (one for llama.cpp in-process); results in conversation order.
         with ThreadPoolExecutor(max_workers=generator.parallel_requests) as pool:
-            for done, row in enumerate(pool.map(write, going_on.itertuples(index=False)), start=1):
+            for done, row in enumerate(pool.map(write, plan.going_on.itertuples(index=False)), start=1):
                 rows.append(row)
                 if done % 20 == 0:
-                    context.log.info(f"turn {turn}: {done}/{len(going_on)} user messages")
-        for c in people.itertuples(index=False):  # a person's next message, from their task result
+                    context.log.info(f"turn {turn}: {done}/{len(plan.going_on)} user messages")
+        for c in plan.people.itertuples(index=False):  # a person's next message, from their task result
             rows.append(
                 {"conversation_id": c.conversation_id, "turn": turn, "annotator_id": c.annotator_id, "prompt_id": c.prompt_id,
                  "lang": c.lang, "sampler": c.sampler, "history": list(c.history), "text": c.next_message, "source": "human",
                  "reason": None, "raw_text": None, "requests": 0}
             )
-        frame = pd.DataFrame(rows, columns=list(UserTurns.to_schema().columns))
-        return write_table(
+        return pd.DataFrame(rows, columns=list(UserTurns.to_schema().columns))
+
+    @dg.op(name=f"{name}_write", pool=DUCKDB_POOL, out=dg.Out(dg.Nothing))
+    def write(context: dg.OpExecutionContext, plan: Continuing, frame: pd.DataFrame, duckdb: DuckDB):
+        """Write the turn's user_turns table."""
+        written = write_table(
             duckdb,
             STAGE,
             "user_turns",
             {"user_turn_rows": frame},
             schema=schema,
-            conversations_before=len(annotated) + len(people),
+            conversations_before=plan.conversations_before,
             going_on=len(frame),
-            from_people=len(people),
+            from_people=len(plan.people),
             ended_by_simulator=int(frame["text"].isna().sum()),
             reasons=dg.MetadataValue.json(frame["reason"].dropna().value_counts().to_dict()),
         )
+        handoff.finish(duckdb.root, context.run)
+        yield dg.Output(None, metadata=written.metadata)
 
+    def compose(annotations, candidates, candidate_sets, task_results):
+        planned = plan.alias("plan")(
+            annotations=annotations, candidates=candidates, candidate_sets=candidate_sets, task_results=task_results
+        )
+        return write.alias("write")(planned, simulate.alias("simulate")(planned))
+
+    user_turns = dg.graph_asset(
+        compose,
+        key=table_key("user_turns", schema),
+        ins={dep: dg.AssetIn(key=key, dagster_type=dg.Nothing) for dep, key in upstream.items()},
+        group_name=STAGE,
+        kinds={"duckdb", "llama_cpp", "vllm", "openai"},
+        backfill_policy=SINGLE_RUN,
+        # Run config keeps the shape of one step: ops: {turn_2__user_turns: {config: {continue_share: ...}}}.
+        config=dg.ConfigMapping(config_fn=lambda c: {"plan": {"config": c}}, config_schema=UserTurnsConfig.to_config_schema()),
+        description=f"Grain: one row per conversation that goes on to turn {turn}: its history (the chosen answer "
+        "is now the assistant's turn) and the user's next message: a person's, from their task result, or the "
+        "user simulator's; or, when the simulator's output stayed unusable, no message and the reason (the "
+        "conversation ends there).",
+    )
     return user_turns, [schema_check("user_turns", UserTurns, schema)]
 
 

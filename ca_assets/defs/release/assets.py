@@ -287,6 +287,7 @@ def current(context: dg.AssetExecutionContext, duckdb: DuckDB) -> dg.Materialize
     missing = [name for name in PUBLISHED_FILES if not (folder / name).is_file()]
     if missing:
         raise dg.Failure(f"the release in {folder} lacks {', '.join(missing)}: materialize every files/ asset once")
+
     def finished(run_id: str) -> bool:
         run = context.instance.get_run_by_id(run_id)
         return run is not None and run.is_finished
