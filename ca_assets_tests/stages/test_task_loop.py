@@ -7,29 +7,18 @@ import json
 import dagster as dg
 import pytest
 
-from ca_assets.defs.annotation.tasks import annotation_tasks, task_checks
-from ca_assets.defs.quality import assets as quality
 from ca_assets.models.generation import Generator
-from ca_assets_tests.support.conversation_run import materialize_conversations
+from ca_assets_tests.support.conversation_run import export_tasks, materialize_conversations
 
 pytestmark = pytest.mark.slow
 
 PERSON = "person-7"
 
 
-def _export(duckdb) -> list[dict]:
-    exported = [annotation_tasks, quality.gold_items, quality.gold_answers]
-    checks = [c for c in [*task_checks, *quality.quality_checks] if next(iter(c.check_keys)).asset_key in {a.key for a in exported}]
-    result = dg.materialize([*exported, *checks], resources={"duckdb": duckdb})
-    assert result.success
-    lines = (duckdb.root / "exports" / "tasks" / "tasks.jsonl").read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines]
-
-
 @pytest.fixture(scope="module")
 def loop(copy_of_conversations):
     duckdb = copy_of_conversations  # the shared conversations (stages/conftest.py)
-    first_export = _export(duckdb)
+    first_export = export_tasks(duckdb)
     task = next(t for t in first_export if t["kind"] == "set" and t["lang"] == "en")
     gold = next(t for t in first_export if t["kind"] == "gold" and t["lang"] == "en")
     with duckdb.connect(read_only=True) as con:
@@ -42,7 +31,7 @@ def loop(copy_of_conversations):
     ]
     (duckdb.subdir("inbox") / "results.jsonl").write_text("".join(json.dumps(r) + "\n" for r in results), encoding="utf-8")
     assert materialize_conversations(duckdb, Generator()).success  # the model runs only for the new turn
-    second_export = _export(duckdb)
+    second_export = export_tasks(duckdb)
     return duckdb, task, first_export, second_export
 
 

@@ -3,6 +3,8 @@ directory's inbox, and the main views over all of them, with their checks; one p
 one conversation per set and one per language going on at each later turn. The whole graph's launch uses the same
 protocol (support/graph_launch.py); the task loop reruns it here after a person's results arrive."""
 
+import json
+
 import dagster as dg
 
 from ca_assets.core.duckdb import DuckDB
@@ -51,3 +53,16 @@ def materialize_conversations(duckdb: DuckDB, generator: Generator) -> dg.Execut
         run_config={"ops": SMALL_PROTOCOL},
         tags=ALL_LANGS_TAGS,
     )
+
+
+def export_tasks(duckdb: DuckDB) -> list[dict]:
+    """Materialize the task export (and the attention checks it carries) and read back tasks.jsonl."""
+    from ca_assets.defs.annotation.tasks import annotation_tasks, task_checks
+    from ca_assets.defs.quality import assets as quality
+
+    exported = [annotation_tasks, quality.gold_items, quality.gold_answers]
+    checks = [c for c in [*task_checks, *quality.quality_checks] if next(iter(c.check_keys)).asset_key in {a.key for a in exported}]
+    result = dg.materialize([*exported, *checks], resources={"duckdb": duckdb})
+    assert result.success
+    lines = (duckdb.root / "exports" / "tasks" / "tasks.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines]

@@ -3,7 +3,8 @@
 --     later-turn set of each human conversation in progress that its annotator has not answered yet;
 --   kind 'gold': every attention-check item (the right answer is not exported).
 -- Each row has the conversation so far (`history`, without this turn's user message), this turn's `prompt`,
--- the four responses and their candidate ids; `annotator_id` is set when only that annotator may answer.
+-- the four responses and their candidate ids; `annotator_id` is set when only that annotator may answer;
+-- `prompt_id` and `sampler` let a live tool ask for the next turn's set exactly as the pipeline will.
 create or replace table annotation_tasks as
 with set_tasks as (
     select
@@ -15,6 +16,8 @@ with set_tasks as (
         null::varchar as item_id,
         s.conversation_id,
         null::varchar as annotator_id,
+        s.prompt_id,
+        s.sampler,
         s.messages
     from turn_1.candidate_sets as s
     union all
@@ -27,6 +30,8 @@ with set_tasks as (
         null,
         s.conversation_id,
         u.annotator_id,
+        s.prompt_id,
+        s.sampler,
         s.messages
     from candidate_sets as s
     inner join user_turns as u
@@ -48,6 +53,8 @@ with_answers as (
         t.item_id,
         t.conversation_id,
         t.annotator_id,
+        t.prompt_id,
+        t.sampler,
         t.messages[:len(t.messages) - 1] as history,  -- noqa: PRS
         t.messages[-1].content as prompt,
         max(c.text) filter (where c.position = 'a') as response_a,
@@ -73,6 +80,8 @@ gold_tasks as (
         item_id,
         null::varchar as conversation_id,
         null::varchar as annotator_id,
+        null::varchar as prompt_id,
+        null::varchar as sampler,
         []::struct(role varchar, content varchar)[] as history,
         prompt,
         response_a,

@@ -151,6 +151,12 @@ class AnnotationTasks(Model):
     annotator_id: Series[str] = pa.Field(  # set when only that annotator may answer
         nullable=True, description="Only annotator who may answer; null when any annotator of the language may"
     )
+    prompt_id: Series[str] = pa.Field(  # what a live app needs to ask for the next turn's set as the pipeline will
+        nullable=True, description="Prompt the conversation opened with; null for an attention check"
+    )
+    sampler: Series[str] = pa.Field(
+        nullable=True, description="Sampler of the conversation's sets (its first turn's); null for an attention check"
+    )
     lang: Series[str] = pa.Field(isin=LANGS, description="Language of the task")
     turn: Series[int] = pa.Field(ge=1, le=MAX_TURNS, description="Turn the task's answers respond to (1 for attention checks)")
     history: Series[object] = pa.Field(

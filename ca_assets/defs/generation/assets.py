@@ -15,18 +15,18 @@ from pydantic import Field
 from ca_assets.core import handoff
 from ca_assets.core.checks import DUCKDB_POOL, MODEL_POOL, audit_check, schema_check, table_key
 from ca_assets.core.duckdb import DuckDB, use_schema
-from ca_assets.core.ids import stable_id
 from ca_assets.core.partitions import SINGLE_RUN
 from ca_assets.core.sql import load_sql
 from ca_assets.core.tables import Write, as_outputs, write_tables
 from ca_assets.core.union_views import union_views
 from ca_assets.defs.generation.sampling_run import BackendDown, SetJob, sample_many
 from ca_assets.defs.generation.schemas import Candidates, CandidateSets, GenerationQuarantine, GenerationRequests
+from ca_assets.defs.generation.sets import kept_rows, quarantine_row, request_id, sample_key
 from ca_assets.models.generation import Generator, ResponseCache
 from ca_assets.models.language import LANG_PARTITIONS
-from ca_assets.models.samplers import TEMPLATE_VERSION, SamplingSettings, request_budget, template_name
+from ca_assets.models.samplers import TEMPLATE_VERSION, SamplingSettings, template_name
 from ca_assets.models.templates import has_template, template_file
-from ca_assets.vocab import POSITIONS, SAMPLERS, TURNS, turn_schema
+from ca_assets.vocab import SAMPLERS, TURNS, turn_schema
 
 STAGE = "generation"
 
@@ -57,7 +57,7 @@ def _requests_first_turn(con, config: GenerationConfig, generator: Generator, la
     if config.prompts_per_language:
         prompts = prompts.groupby("lang", sort=True).head(config.prompts_per_language)
     rows = [
-        {"prompt_id": p.prompt_id, "lang": p.lang, "sampler": sampler, "conversation_id": None, "key": p.prompt_id,
+        {"prompt_id": p.prompt_id, "lang": p.lang, "sampler": sampler, "conversation_id": None, "key": sample_key(p.prompt_id, 1, None),
          "messages": [{"role": "user", "content": p.text}]}
         for p in prompts.itertuples(index=False)
         for sampler in config.samplers
@@ -78,7 +78,8 @@ def _english_instructions(requests: pd.DataFrame) -> set[tuple[str, str]]:
 def _requests_later_turn(con, turn: int) -> pd.DataFrame:
     """Every conversation whose user turn exists: its history plus the new message, under its own sampler."""
     rows = con.sql(load_sql("generation", "queries", "conversation_requests")).df()
-    rows["key"] = rows["conversation_id"] + f":{turn}"
+    pairs = zip(rows["prompt_id"], rows["conversation_id"], strict=True)
+    rows["key"] = [sample_key(prompt, turn, conversation) for prompt, conversation in pairs]
     return rows
 
 
@@ -116,7 +117,7 @@ def _plan(context, duckdb: DuckDB, turn: int, requests: pd.DataFrame, langs: lis
     handoff.prune(duckdb.root)
     requests["turn"] = turn
     requests["request_id"] = [
-        stable_id("request", r.prompt_id, turn, r.sampler, r.conversation_id) for r in requests.itertuples(index=False)
+        request_id(r.prompt_id, turn, r.sampler, r.conversation_id) for r in requests.itertuples(index=False)
     ]
     context.log.info(f"turn {turn}: {len(requests)} candidate sets to generate")
     return Plan(requests, langs, str(duckdb.subdir("cache") / "generation"))
@@ -144,49 +145,12 @@ def _sample(context, turn: int, plan: Plan, generator: Generator, sampling: Samp
         raise dg.Failure(str(error)) from error
     sets, candidates, quarantine = [], [], []
     for row, outcome in zip(requests.itertuples(index=False), outcomes, strict=True):
-        ids = {"request_id": row.request_id, "prompt_id": row.prompt_id, "conversation_id": row.conversation_id,
-               "turn": turn, "sampler": row.sampler}
         if outcome.answers is None:
-            quarantine.append({**ids, "reason": outcome.reason, "raw_text": outcome.raw, "requests": outcome.requests})
+            quarantine.append(quarantine_row(row, outcome))
             continue
-        template = outcome.template
-        # Everything that shapes the answers is in the id (the seeds of the requests that made them included:
-        # a screening change can keep a different attempt), so a set generated differently never reuses an id
-        # that annotations may already point at.
-        identities = (
-            [generator.for_model(m).model_identity for m in generator.multi_model]
-            if row.sampler == "multi_model"
-            else [generator.model_identity]
-        )
-        set_id = stable_id(
-            "set", row.request_id, generator.backend, identities, template.sha,
-            sampling.temperature, sampling.max_tokens, sampling.max_words, outcome.seeds,
-        )
-        sets.append(
-            {
-                "set_id": set_id,
-                **ids,
-                "lang": row.lang,
-                "messages": list(row.messages),
-                "backend": generator.backend,
-                "model": "+".join(sorted(set(outcome.models))),
-                "template_name": template.name,
-                "template_version": template.version,
-                "template_sha": template.sha,
-                "temperature": sampling.temperature,
-                "max_tokens": request_budget(row.sampler, sampling),
-                "seeds": outcome.seeds,
-                "requests": outcome.requests,
-                "tokens_in": outcome.tokens_in,
-                "tokens_out": outcome.tokens_out,
-                "generation_seconds": outcome.seconds,
-            }
-        )
-        for position, text, model in zip(POSITIONS, outcome.answers, outcome.models, strict=True):
-            candidates.append(
-                {"candidate_id": stable_id("candidate", set_id, position), "set_id": set_id, "position": position,
-                 "model": model, "text": text}
-            )
+        set_row, candidate_rows = kept_rows(generator, sampling, row, outcome)
+        sets.append(set_row)
+        candidates.extend(candidate_rows)
 
     counted = ("requests", "cache_hits", "retries", "tokens_in", "tokens_out")
     totals = {key: sum(getattr(o, key) for o in outcomes) for key in counted}

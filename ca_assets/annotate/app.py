@@ -1,0 +1,375 @@
+"""The live annotation web app: Starlette, server-rendered pages (Jinja2, autoescaped), no front-end build.
+
+An annotator's link (/a/<token>) is their only key: every page derives what to show from the annotator's own state
+in the store, and a form naming a conversation or turn that is not theirs and current gets 404. Forms carry a CSRF
+token bound to the link; bodies, fields and request rates are capped; every page is sent with a strict Content
+Security Policy and no Referer (the token is in the URL). The path: consent → demographics → instructions →
+conversations (a first-turn set from the pipeline's task export, then sets generated live, up to the study's turns)
+→ done (with the study's completion code or redirect).
+"""
+
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+import threading
+import time
+from collections import defaultdict, deque
+from pathlib import Path
+from urllib.parse import urlencode
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from ca_assets.annotate.i18n import strings
+from ca_assets.annotate.live import LiveGeneration, shown_order
+from ca_assets.annotate.store import Store, as_json, now
+from ca_assets.annotate.study import annotator_for_token
+from ca_assets.annotate.tasks import TaskExport, pick_first_set
+from ca_assets.core.ids import stable_id
+from ca_assets.formats.demographics import AGES, EDUCATION_LEVELS, ETHNICITIES, GENDERS, POLITICAL
+from ca_assets.vocab import POSITIONS
+
+log = logging.getLogger("ca_assets.annotate")
+
+MAX_BODY_BYTES = 64 * 1024
+MAX_EXPLANATION = 2_000
+MAX_MESSAGE = 4_000
+CONVERSATIONS_PER_ANNOTATOR = 3
+RATE_WINDOW_SECONDS, RATE_MAX_REQUESTS = 60, 120  # per link: a person clicks far less; a script is slowed down
+DEMOGRAPHICS = {
+    "age": AGES, "gender": GENDERS, "education_level": EDUCATION_LEVELS, "ethnicity": ETHNICITIES, "political": POLITICAL,
+}
+HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "Referrer-Policy": "no-referrer",  # the link's token must not leak to another site
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+}
+
+
+class RateLimit:
+    def __init__(self):
+        self._seen: dict[str, deque] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def allow(self, key: str) -> bool:
+        cutoff = time.monotonic() - RATE_WINDOW_SECONDS
+        with self._lock:
+            seen = self._seen[key]
+            while seen and seen[0] < cutoff:
+                seen.popleft()
+            if len(seen) >= RATE_MAX_REQUESTS:
+                return False
+            seen.append(time.monotonic())
+            return True
+
+
+class NotYours(Exception):
+    """A request for something that is not this annotator's current step: answered 404, saying nothing more."""
+
+
+def _secret(store: Store) -> bytes:
+    """The key CSRF tokens are made with, kept beside the store (0600) so tokens survive a restart."""
+    path = store.path.parent / "csrf.key"
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_bytes(secrets.token_bytes(32))
+    return path.read_bytes()
+
+
+class AnnotateApp:
+    def __init__(self, store: Store, data_dir: Path, live: LiveGeneration | None,
+                 conversations_per_annotator: int = CONVERSATIONS_PER_ANNOTATOR):
+        self.store, self.data_dir, self.live = store, Path(data_dir), live
+        self.tasks = TaskExport(self.data_dir)
+        self.per_annotator = conversations_per_annotator
+        self.key = _secret(store)
+        self.rate = RateLimit()
+        self.templates = Environment(loader=PackageLoader("ca_assets.annotate", "templates"), autoescape=select_autoescape(default=True))
+        self._start_lock = threading.Lock()
+
+    # --- plumbing -------------------------------------------------------------------------------------------------
+
+    def csrf(self, annotator) -> str:
+        return hmac.new(self.key, annotator["token_sha"].encode(), hashlib.sha256).hexdigest()
+
+    def render(self, name: str, annotator, status: int = 200, **values) -> HTMLResponse:
+        lang = annotator["lang"] if annotator is not None else "en"
+        html = self.templates.get_template(name).render(t=strings(lang), lang=lang, **values)
+        return HTMLResponse(html, status_code=status, headers=HEADERS)
+
+    async def _annotator(self, request: Request):
+        token = request.path_params["token"]
+        if not self.rate.allow(hashlib.sha256(token.encode()).hexdigest()):
+            raise RateLimited
+        annotator = annotator_for_token(self.store, token)
+        if annotator is None:
+            raise NotYours
+        return annotator
+
+    async def _form(self, request: Request, annotator) -> dict[str, str]:
+        if int(request.headers.get("content-length") or 0) > MAX_BODY_BYTES:
+            raise TooLarge
+        form = await request.form(max_files=0, max_fields=20, max_part_size=MAX_BODY_BYTES)
+        values = {key: str(value) for key, value in form.items()}
+        if not hmac.compare_digest(values.get("csrf", ""), self.csrf(annotator)):
+            raise BadCsrf
+        return values
+
+    def _back(self, request: Request) -> RedirectResponse:
+        # POST → redirect → GET: a refresh never posts again.
+        return RedirectResponse(f"/a/{request.path_params['token']}", status_code=303, headers=HEADERS)
+
+    # --- pages ----------------------------------------------------------------------------------------------------
+
+    async def page(self, request: Request) -> Response:
+        annotator = await self._annotator(request)
+        token = request.path_params["token"]
+        common = {"token": token, "csrf": self.csrf(annotator)}
+        if annotator["consented_at"] is None:
+            return self.render("consent.html", annotator, **common)
+        if annotator["demographics"] is None:
+            return self.render("about.html", annotator, fields=DEMOGRAPHICS, **common)
+        if annotator["instructed_at"] is None:
+            return self.render("instructions.html", annotator, **common)
+        if annotator["finished_at"] is None:
+            conversation = self._current_conversation(annotator)
+            if conversation is not None:
+                return self._conversation_page(annotator, conversation, common)
+        return self._done(annotator)
+
+    def _done(self, annotator) -> Response:
+        code, url = annotator["completion_code"], annotator["redirect_url"]
+        if url:
+            # The study's URL (set by the admin from the command line) with the completion code appended.
+            target = url + ("&" if "?" in url else "?") + urlencode({"cc": code or ""})
+            return RedirectResponse(target, status_code=303, headers=HEADERS)
+        return self.render("done.html", annotator, code=code)
+
+    def _current_conversation(self, annotator):
+        """The open conversation, else a new one on the next first-turn set; None when the annotator is done."""
+        open_one = self.store.one(
+            "select * from conversations where annotator_id = ? and ended_at is null order by started_at limit 1",
+            (annotator["annotator_id"],),
+        )
+        if open_one is not None:
+            return open_one
+        with self._start_lock:  # two tabs must not start two conversations at once
+            done = self.store.one("select count(*) as n from conversations where annotator_id = ?", (annotator["annotator_id"],))
+            first = pick_first_set(self.tasks, self.store, annotator, annotator["annotators_per_set"])
+            if done["n"] >= self.per_annotator or first is None:
+                with self.store.transaction() as con:
+                    con.execute("update annotators set finished_at = ? where annotator_id = ?", (now(), annotator["annotator_id"]))
+                return None
+            conversation_id = stable_id("conversation", annotator["annotator_id"], first.set_id)  # as the pipeline names it
+            with self.store.transaction() as con:
+                con.execute(
+                    "insert into conversations (conversation_id, annotator_id, lang, prompt_id, sampler, first_set_id, started_at)"
+                    " values (?, ?, ?, ?, ?, ?, ?)",
+                    (conversation_id, annotator["annotator_id"], first.lang, first.prompt_id, first.sampler, first.set_id, now()),
+                )
+                con.execute(
+                    "insert into sets (conversation_id, turn, status, set_id, messages, answers, shown_order)"
+                    " values (?, 1, 'ready', ?, ?, ?, ?)",
+                    (conversation_id, first.set_id, as_json(first.messages), as_json(first.answers),
+                     shown_order(annotator["annotator_id"], first.set_id)),
+                )  # fmt: skip
+        return self.store.one("select * from conversations where conversation_id = ?", (conversation_id,))
+
+    def _latest_set(self, conversation_id: str):
+        return self.store.one("select * from sets where conversation_id = ? order by turn desc limit 1", (conversation_id,))
+
+    def _conversation_page(self, annotator, conversation, common: dict, error: str | None = None) -> Response:
+        current = self._latest_set(conversation["conversation_id"])
+        if current["status"] == "generating":
+            if self.live is not None:
+                self.live.start(conversation["conversation_id"], current["turn"])  # idempotent: resumes after a restart
+            return self.render("generating.html", annotator, **common)
+        if current["status"] == "quarantined":
+            return self.render("quarantined.html", annotator, turn=current["turn"], conversation=conversation, **common)
+        if current["shown_at"] is None:
+            with self.store.transaction() as con:
+                con.execute("update sets set shown_at = ? where conversation_id = ? and turn = ? and shown_at is null",
+                            (now(), conversation["conversation_id"], current["turn"]))  # fmt: skip
+        answers = json.loads(current["answers"])
+        shown = [answers[POSITIONS.index(p)] for p in current["shown_order"]]
+        messages = json.loads(current["messages"])
+        return self.render(
+            "turn.html", annotator, conversation=conversation, turn=current["turn"], max_turns=annotator["max_turns"],
+            history=messages[:-1], prompt=messages[-1][1], answers=shown, error=error, status=400 if error else 200, **common,
+        )  # fmt: skip
+
+    # --- forms ----------------------------------------------------------------------------------------------------
+
+    async def consent(self, request: Request) -> Response:
+        annotator = await self._annotator(request)
+        await self._form(request, annotator)
+        with self.store.transaction() as con:
+            con.execute("update annotators set consented_at = coalesce(consented_at, ?) where annotator_id = ?",
+                        (now(), annotator["annotator_id"]))  # fmt: skip
+        return self._back(request)
+
+    async def about(self, request: Request) -> Response:
+        annotator = await self._annotator(request)
+        form = await self._form(request, annotator)
+        answers = {field: form.get(field, "") for field in DEMOGRAPHICS}
+        if any(value not in DEMOGRAPHICS[field] for field, value in answers.items()):
+            t = strings(annotator["lang"])
+            return self.render("about.html", annotator, status=400, fields=DEMOGRAPHICS, error=t["pick_value"],
+                               token=request.path_params["token"], csrf=self.csrf(annotator))  # fmt: skip
+        with self.store.transaction() as con:
+            con.execute("update annotators set demographics = coalesce(demographics, ?) where annotator_id = ?",
+                        (as_json(answers), annotator["annotator_id"]))  # fmt: skip
+        return self._back(request)
+
+    async def instructions(self, request: Request) -> Response:
+        annotator = await self._annotator(request)
+        await self._form(request, annotator)
+        with self.store.transaction() as con:
+            con.execute("update annotators set instructed_at = coalesce(instructed_at, ?) where annotator_id = ?",
+                        (now(), annotator["annotator_id"]))  # fmt: skip
+        return self._back(request)
+
+    def _own_open_set(self, annotator, form: dict):
+        """The set a form answers: the annotator's own open conversation, at its latest turn; else NotYours."""
+        conversation = self.store.one(
+            "select * from conversations where conversation_id = ? and annotator_id = ?",
+            (form.get("conversation_id", ""), annotator["annotator_id"]),
+        )
+        if conversation is None or not form.get("turn", "").isdigit():
+            raise NotYours
+        current = self._latest_set(conversation["conversation_id"])
+        return conversation, current, int(form["turn"])
+
+    async def choose(self, request: Request) -> Response:
+        annotator = await self._annotator(request)
+        form = await self._form(request, annotator)
+        conversation, current, turn = self._own_open_set(annotator, form)
+        already = self.store.one("select 1 from choices where conversation_id = ? and turn = ?",
+                                 (conversation["conversation_id"], turn))  # fmt: skip
+        if already is not None or conversation["ended_at"] is not None:
+            return self._back(request)  # a second submit of the same turn (refresh, double click) records nothing
+        if turn != current["turn"] or current["status"] != "ready":
+            raise NotYours
+        t = strings(annotator["lang"])
+        choice, explanation = form.get("choice", ""), form.get("explanation", "").strip()
+        message, action = form.get("next_message", "").strip(), form.get("action", "")
+        last_turn = turn >= annotator["max_turns"]
+        error = (
+            t["choose_one"] if choice not in ("1", "2", "3", "4")
+            else t["too_long"] if len(explanation) > MAX_EXPLANATION or len(message) > MAX_MESSAGE
+            else t["write_message"] if action == "send" and not last_turn and not message
+            else None
+        )  # fmt: skip
+        if error:
+            return self._conversation_error(annotator, conversation, request, error)
+        shown_position = int(choice)
+        chosen = current["shown_order"][shown_position - 1]
+        goes_on = action == "send" and not last_turn
+        answers = json.loads(current["answers"])
+        submitted = now()
+        with self.store.transaction() as con:
+            con.execute(
+                "insert into choices (conversation_id, turn, set_id, chosen, shown_position, shown_order, explanation, seconds,"
+                " next_message, submitted_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing",
+                (conversation["conversation_id"], turn, current["set_id"], chosen, shown_position, current["shown_order"],
+                 explanation or None, max(0.0, submitted - (current["shown_at"] or submitted)), message if goes_on else None,
+                 submitted),
+            )  # fmt: skip
+            if goes_on:
+                # The next set answers what the pipeline will ask: this set's messages, the chosen answer, the message.
+                messages = [*json.loads(current["messages"]), ("assistant", answers[POSITIONS.index(chosen)]), ("user", message)]
+                con.execute(
+                    "insert into sets (conversation_id, turn, status, messages) values (?, ?, 'generating', ?)"
+                    " on conflict do nothing",
+                    (conversation["conversation_id"], turn + 1, as_json(messages)),
+                )
+            else:
+                con.execute(
+                    "update conversations set ended_at = ?, end_reason = ? where conversation_id = ?",
+                    (submitted, "max_turns" if last_turn else "finished", conversation["conversation_id"]),
+                )
+        if goes_on and self.live is not None:
+            self.live.start(conversation["conversation_id"], turn + 1)
+        return self._back(request)
+
+    def _conversation_error(self, annotator, conversation, request: Request, error: str) -> Response:
+        common = {"token": request.path_params["token"], "csrf": self.csrf(annotator)}
+        return self._conversation_page(annotator, conversation, common, error=error)
+
+    async def retry(self, request: Request) -> Response:
+        annotator = await self._annotator(request)
+        form = await self._form(request, annotator)
+        conversation, current, turn = self._own_open_set(annotator, form)
+        if conversation["ended_at"] is None and turn == current["turn"] and current["status"] == "quarantined":
+            with self.store.transaction() as con:
+                con.execute("update sets set status = 'generating', reason = null where conversation_id = ? and turn = ?",
+                            (conversation["conversation_id"], turn))  # fmt: skip
+            if self.live is not None:
+                self.live.start(conversation["conversation_id"], turn)
+        return self._back(request)
+
+    async def end(self, request: Request) -> Response:
+        annotator = await self._annotator(request)
+        form = await self._form(request, annotator)
+        conversation, current, turn = self._own_open_set(annotator, form)
+        if conversation["ended_at"] is None and turn == current["turn"] and current["status"] == "quarantined":
+            with self.store.transaction() as con:
+                con.execute("update conversations set ended_at = ?, end_reason = 'quarantined' where conversation_id = ?",
+                            (now(), conversation["conversation_id"]))  # fmt: skip
+        return self._back(request)
+
+
+class RateLimited(Exception):
+    pass
+
+
+class TooLarge(Exception):
+    pass
+
+
+class BadCsrf(Exception):
+    pass
+
+
+def build_app(store: Store, data_dir: Path, live: LiveGeneration | None, **options) -> Starlette:
+    app = AnnotateApp(store, data_dir, live, **options)
+
+    async def not_found(request, exc):
+        return PlainTextResponse("not found", status_code=404, headers=HEADERS)
+
+    async def forbidden(request, exc):
+        return PlainTextResponse("this form has expired: go back and reload the page", status_code=403, headers=HEADERS)
+
+    async def too_many(request, exc):
+        return PlainTextResponse("too many requests: wait a minute", status_code=429, headers=HEADERS)
+
+    async def too_large(request, exc):
+        return PlainTextResponse("too large", status_code=413, headers=HEADERS)
+
+    async def health(request):
+        return PlainTextResponse("ok", headers=HEADERS)
+
+    static = StaticFiles(directory=str(Path(__file__).parent / "static"))
+    return Starlette(
+        routes=[
+            Route("/healthz", health),
+            Route("/a/{token}", app.page),
+            Route("/a/{token}/consent", app.consent, methods=["POST"]),
+            Route("/a/{token}/about", app.about, methods=["POST"]),
+            Route("/a/{token}/instructions", app.instructions, methods=["POST"]),
+            Route("/a/{token}/choose", app.choose, methods=["POST"]),
+            Route("/a/{token}/retry", app.retry, methods=["POST"]),
+            Route("/a/{token}/end", app.end, methods=["POST"]),
+            Mount("/static", static, name="static"),
+        ],
+        exception_handlers={NotYours: not_found, 404: not_found, BadCsrf: forbidden, RateLimited: too_many, TooLarge: too_large},
+    )
