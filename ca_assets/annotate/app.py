@@ -14,8 +14,6 @@ import json
 import logging
 import secrets
 import threading
-import time
-from collections import defaultdict, deque
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -26,11 +24,13 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from ca_assets.annotate.admin import Admin
 from ca_assets.annotate.i18n import strings
 from ca_assets.annotate.live import LiveGeneration, shown_order
 from ca_assets.annotate.store import Store, as_json, now
 from ca_assets.annotate.study import annotator_for_token
 from ca_assets.annotate.tasks import TaskExport, pick_first_set
+from ca_assets.annotate.web import HEADERS, BadCsrf, NotYours, RateLimit, RateLimited, StudyClosed, TooLarge
 from ca_assets.core.ids import stable_id
 from ca_assets.formats.demographics import AGES, EDUCATION_LEVELS, ETHNICITIES, GENDERS, POLITICAL
 from ca_assets.vocab import POSITIONS
@@ -41,39 +41,9 @@ MAX_BODY_BYTES = 64 * 1024
 MAX_EXPLANATION = 2_000
 MAX_MESSAGE = 4_000
 CONVERSATIONS_PER_ANNOTATOR = 3
-RATE_WINDOW_SECONDS, RATE_MAX_REQUESTS = 60, 120  # per link: a person clicks far less; a script is slowed down
 DEMOGRAPHICS = {
     "age": AGES, "gender": GENDERS, "education_level": EDUCATION_LEVELS, "ethnicity": ETHNICITIES, "political": POLITICAL,
 }
-HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    "Referrer-Policy": "no-referrer",  # the link's token must not leak to another site
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Cache-Control": "no-store",
-}
-
-
-class RateLimit:
-    def __init__(self):
-        self._seen: dict[str, deque] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def allow(self, key: str) -> bool:
-        cutoff = time.monotonic() - RATE_WINDOW_SECONDS
-        with self._lock:
-            seen = self._seen[key]
-            while seen and seen[0] < cutoff:
-                seen.popleft()
-            if len(seen) >= RATE_MAX_REQUESTS:
-                return False
-            seen.append(time.monotonic())
-            return True
-
-
-class NotYours(Exception):
-    """A request for something that is not this annotator's current step: answered 404, saying nothing more."""
 
 
 def _secret(store: Store) -> bytes:
@@ -116,6 +86,8 @@ class AnnotateApp:
         return annotator
 
     async def _form(self, request: Request, annotator) -> dict[str, str]:
+        if annotator["closed_at"] is not None:
+            raise StudyClosed
         if int(request.headers.get("content-length") or 0) > MAX_BODY_BYTES:
             raise TooLarge
         form = await request.form(max_files=0, max_fields=20, max_part_size=MAX_BODY_BYTES)
@@ -126,7 +98,10 @@ class AnnotateApp:
 
     def _back(self, request: Request) -> RedirectResponse:
         # POST → redirect → GET: a refresh never posts again.
-        return RedirectResponse(f"/a/{request.path_params['token']}", status_code=303, headers=HEADERS)
+        return self._back_to(request.path_params["token"])
+
+    def _back_to(self, token: str) -> RedirectResponse:
+        return RedirectResponse(f"/a/{token}", status_code=303, headers=HEADERS)
 
     # --- pages ----------------------------------------------------------------------------------------------------
 
@@ -134,6 +109,8 @@ class AnnotateApp:
         annotator = await self._annotator(request)
         token = request.path_params["token"]
         common = {"token": token, "csrf": self.csrf(annotator)}
+        if annotator["closed_at"] is not None:
+            return self.render("closed.html", annotator)
         if annotator["consented_at"] is None:
             return self.render("consent.html", annotator, **common)
         if annotator["demographics"] is None:
@@ -141,6 +118,9 @@ class AnnotateApp:
         if annotator["instructed_at"] is None:
             return self.render("instructions.html", annotator, **common)
         if annotator["finished_at"] is None:
+            check = self._current_check(annotator)
+            if check is not None:
+                return self._check_page(annotator, check, common)
             conversation = self._current_conversation(annotator)
             if conversation is not None:
                 return self._conversation_page(annotator, conversation, common)
@@ -156,10 +136,7 @@ class AnnotateApp:
 
     def _current_conversation(self, annotator):
         """The open conversation, else a new one on the next first-turn set; None when the annotator is done."""
-        open_one = self.store.one(
-            "select * from conversations where annotator_id = ? and ended_at is null order by started_at limit 1",
-            (annotator["annotator_id"],),
-        )
+        open_one = self._open_conversation(annotator)
         if open_one is not None:
             return open_one
         with self._start_lock:  # two tabs must not start two conversations at once
@@ -183,6 +160,46 @@ class AnnotateApp:
                      shown_order(annotator["annotator_id"], first.set_id)),
                 )  # fmt: skip
         return self.store.one("select * from conversations where conversation_id = ?", (conversation_id,))
+
+    def _current_check(self, annotator):
+        """An attention check after each finished conversation: the one pending, or a new one if one is due and an
+        item of the annotator's language is left; None otherwise."""
+        pending = self.store.one("select * from checks where annotator_id = ? and chosen is null", (annotator["annotator_id"],))
+        if pending is not None:
+            return pending
+        ended = self.store.one(
+            "select count(*) as n from conversations where annotator_id = ? and ended_at is not null", (annotator["annotator_id"],)
+        )["n"]
+        answered = {r["item_id"] for r in self.store.all("select item_id from checks where annotator_id = ?", (annotator["annotator_id"],))}
+        if ended <= len(answered) or self._open_conversation(annotator) is not None:
+            return None
+        items = [t for t in self.tasks.gold_items(annotator["lang"]) if t.task_id not in answered]
+        if not items:
+            return None
+        item = min(items, key=lambda t: stable_id(annotator["annotator_id"], t.task_id))
+        with self.store.transaction() as con:
+            con.execute(
+                "insert into checks (annotator_id, item_id, shown_order, shown_at) values (?, ?, ?, ?) on conflict do nothing",
+                (annotator["annotator_id"], item.task_id, shown_order(annotator["annotator_id"], item.task_id), now()),
+            )
+        return self.store.one("select * from checks where annotator_id = ? and item_id = ?", (annotator["annotator_id"], item.task_id))
+
+    def _check_page(self, annotator, check, common: dict, error: str | None = None) -> Response:
+        item = self.tasks.tasks().get(check["item_id"])
+        if item is None:  # the pipeline's export no longer has it: drop the check rather than block the annotator
+            with self.store.transaction() as con:
+                con.execute("delete from checks where annotator_id = ? and item_id = ? and chosen is null",
+                            (annotator["annotator_id"], check["item_id"]))  # fmt: skip
+            return self._back_to(common["token"])
+        shown = [item.answers[POSITIONS.index(p)] for p in check["shown_order"]]
+        return self.render("check.html", annotator, status=400 if error else 200, error=error, item_id=check["item_id"],
+                           prompt=item.messages[-1][1], answers=shown, **common)  # fmt: skip
+
+    def _open_conversation(self, annotator):
+        return self.store.one(
+            "select * from conversations where annotator_id = ? and ended_at is null order by started_at limit 1",
+            (annotator["annotator_id"],),
+        )
 
     def _latest_set(self, conversation_id: str):
         return self.store.one("select * from sets where conversation_id = ? order by turn desc limit 1", (conversation_id,))
@@ -305,6 +322,29 @@ class AnnotateApp:
         common = {"token": request.path_params["token"], "csrf": self.csrf(annotator)}
         return self._conversation_page(annotator, conversation, common, error=error)
 
+    async def check(self, request: Request) -> Response:
+        annotator = await self._annotator(request)
+        form = await self._form(request, annotator)
+        check = self.store.one("select * from checks where annotator_id = ? and item_id = ?",
+                               (annotator["annotator_id"], form.get("item_id", "")))  # fmt: skip
+        if check is None:
+            raise NotYours
+        if check["chosen"] is not None:
+            return self._back(request)  # answered already: a double submit records nothing
+        if form.get("choice", "") not in ("1", "2", "3", "4"):
+            common = {"token": request.path_params["token"], "csrf": self.csrf(annotator)}
+            return self._check_page(annotator, check, common, error=strings(annotator["lang"])["choose_one"])
+        position = int(form["choice"])
+        submitted = now()
+        with self.store.transaction() as con:
+            con.execute(
+                "update checks set chosen = ?, shown_position = ?, seconds = ?, submitted_at = ?"
+                " where annotator_id = ? and item_id = ? and chosen is null",
+                (check["shown_order"][position - 1], position, max(0.0, submitted - check["shown_at"]), submitted,
+                 annotator["annotator_id"], check["item_id"]),
+            )  # fmt: skip
+        return self._back(request)
+
     async def retry(self, request: Request) -> Response:
         annotator = await self._annotator(request)
         form = await self._form(request, annotator)
@@ -328,20 +368,9 @@ class AnnotateApp:
         return self._back(request)
 
 
-class RateLimited(Exception):
-    pass
-
-
-class TooLarge(Exception):
-    pass
-
-
-class BadCsrf(Exception):
-    pass
-
-
 def build_app(store: Store, data_dir: Path, live: LiveGeneration | None, **options) -> Starlette:
     app = AnnotateApp(store, data_dir, live, **options)
+    admin = Admin(app)
 
     async def not_found(request, exc):
         return PlainTextResponse("not found", status_code=404, headers=HEADERS)
@@ -355,6 +384,9 @@ def build_app(store: Store, data_dir: Path, live: LiveGeneration | None, **optio
     async def too_large(request, exc):
         return PlainTextResponse("too large", status_code=413, headers=HEADERS)
 
+    async def closed(request, exc):
+        return RedirectResponse(f"/a/{request.path_params['token']}", status_code=303, headers=HEADERS)
+
     async def health(request):
         return PlainTextResponse("ok", headers=HEADERS)
 
@@ -367,9 +399,16 @@ def build_app(store: Store, data_dir: Path, live: LiveGeneration | None, **optio
             Route("/a/{token}/about", app.about, methods=["POST"]),
             Route("/a/{token}/instructions", app.instructions, methods=["POST"]),
             Route("/a/{token}/choose", app.choose, methods=["POST"]),
+            Route("/a/{token}/check", app.check, methods=["POST"]),
             Route("/a/{token}/retry", app.retry, methods=["POST"]),
             Route("/a/{token}/end", app.end, methods=["POST"]),
+            Route("/admin/{token}", admin.page),
+            Route("/admin/{token}/close", admin.close, methods=["POST"]),
+            Route("/admin/{token}/export", admin.export_now, methods=["POST"]),
             Mount("/static", static, name="static"),
         ],
-        exception_handlers={NotYours: not_found, 404: not_found, BadCsrf: forbidden, RateLimited: too_many, TooLarge: too_large},
+        exception_handlers={
+            NotYours: not_found, 404: not_found, BadCsrf: forbidden, RateLimited: too_many, TooLarge: too_large,
+            StudyClosed: closed,
+        },
     )

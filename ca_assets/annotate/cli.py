@@ -48,7 +48,9 @@ def add_parser(commands) -> None:
         run.add_argument("--base-url", default="http://127.0.0.1:8080")
 
 
-def _print_links(tokens: dict[str, str], base_url: str) -> None:
+def _print_links(tokens: dict[str, str], base_url: str, admin: str | None = None) -> None:
+    if admin is not None:  # on stderr: the CSV on stdout stays the annotators' links only
+        print(f"admin page (keep it to yourself): {base_url.rstrip('/')}/admin/{admin}", file=sys.stderr)
     out = csv.writer(sys.stdout, lineterminator="\n")
     out.writerow(["annotator_id", "link"])
     for annotator_id, token in tokens.items():
@@ -68,16 +70,16 @@ def main(args: argparse.Namespace, data_dir: Path) -> int:
         from ca_assets.annotate.serve import serve
 
         if args.example and store.one("select 1 from studies") is None:
-            _, tokens = create_study(store, "example", read_recruitment(EXAMPLE_RECRUITMENT), annotators_per_set=2)
+            _, tokens, admin = create_study(store, "example", read_recruitment(EXAMPLE_RECRUITMENT), annotators_per_set=2)
             print("the example study's links (printed once; `reissue` makes new ones):")
-            _print_links(tokens, args.base_url or f"http://{args.host}:{args.port}")
+            _print_links(tokens, args.base_url or f"http://{args.host}:{args.port}", admin)
         return serve(data_dir, args.host, args.port, args.config)
     if command == "new-study":
-        _, tokens = create_study(
+        _, tokens, admin = create_study(
             store, args.name, read_recruitment(args.recruitment), args.annotators_per_set, args.max_turns,
             args.completion_code, _checked_url(args.redirect_url),
         )  # fmt: skip
-        _print_links(tokens, args.base_url)
+        _print_links(tokens, args.base_url, admin)
         return 0
     if command == "export":
         written = export(store, data_dir, TaskExport(data_dir))

@@ -21,19 +21,38 @@ from ca_assets.core.paths import written_beside
 INBOX = "inbox"
 PREFIX = "live-"
 
+# Choices and answered attention checks, as the rows of one task-results file.
 ROWS = """
-select ch.*, a.annotator_id, a.lang, a.country, a.demographics
-from choices as ch
-join conversations as c using (conversation_id)
-join annotators as a on a.annotator_id = c.annotator_id
+select * from (
+    select
+        'choices' as source, ch.conversation_id as key_a, ch.turn as key_b, ch.set_id as task_id, a.annotator_id,
+        ch.chosen, ch.explanation, ch.seconds, ch.next_message, ch.submitted_at, ch.exported_in,
+        a.lang, a.country, a.demographics
+    from choices as ch
+    join conversations as c using (conversation_id)
+    join annotators as a on a.annotator_id = c.annotator_id
+    union all
+    select
+        'checks', k.annotator_id, 0, k.item_id, a.annotator_id,
+        k.chosen, null, k.seconds, null, k.submitted_at, k.exported_in,
+        a.lang, a.country, a.demographics
+    from checks as k
+    join annotators as a using (annotator_id)
+    where k.chosen is not null
+)
 """
+ORDER = " order by submitted_at, key_a, key_b"
+MARK = {
+    "choices": "update choices set exported_in = ? where conversation_id = ? and turn = ? and exported_in is null",
+    "checks": "update checks set exported_in = ? where annotator_id = ? and item_id = ? and exported_in is null",
+}
 
 
 def result_row(row) -> dict:
     """One task result in the project's format (defs/inbox/task_results.py)."""
     demographics = json.loads(row["demographics"] or "{}")
     return {
-        "task_id": row["set_id"],
+        "task_id": row["task_id"],
         "annotator_id": row["annotator_id"],
         "chosen": row["chosen"],
         "explanation": row["explanation"],
@@ -48,8 +67,8 @@ def result_row(row) -> dict:
 def _exportable(store: Store, tasks: TaskExport) -> list:
     known = tasks.tasks()
     return [
-        row for row in store.all(ROWS + " where ch.exported_in is null order by ch.submitted_at, ch.conversation_id, ch.turn")
-        if row["set_id"] in known and known[row["set_id"]].annotator_id in (None, row["annotator_id"])
+        row for row in store.all(ROWS + " where exported_in is null" + ORDER)
+        if row["task_id"] in known and known[row["task_id"]].annotator_id in (None, row["annotator_id"])
     ]  # fmt: skip
 
 
@@ -63,23 +82,24 @@ def export(store: Store, data_dir: Path, tasks: TaskExport) -> Path | None:
         rows = _exportable(store, tasks)
         if not rows:
             return None
-        name = f"{PREFIX}{stable_id([(r['conversation_id'], r['turn']) for r in rows], now())}.jsonl"
-        con.executemany(
-            "update choices set exported_in = ? where conversation_id = ? and turn = ? and exported_in is null",
-            [(name, r["conversation_id"], r["turn"]) for r in rows],
-        )
+        name = f"{PREFIX}{stable_id([(r['key_a'], r['key_b'], r['task_id']) for r in rows], now())}.jsonl"
+        for row in rows:
+            con.execute(MARK[row["source"]], (name, row["key_a"], row["task_id"] if row["source"] == "checks" else row["key_b"]))
     _write(store, inbox, name)
     return inbox / name
 
 
 def _write(store: Store, inbox: Path, name: str) -> None:
-    rows = store.all(ROWS + " where ch.exported_in = ? order by ch.submitted_at, ch.conversation_id, ch.turn", (name,))
+    rows = store.all(ROWS + " where exported_in = ?" + ORDER, (name,))
     text = "".join(json.dumps(result_row(r), ensure_ascii=False) + "\n" for r in rows)
     with written_beside(inbox / name) as tmp:
         tmp.write_text(text, encoding="utf-8")
 
 
 def _rewrite_missing(store: Store, inbox: Path) -> None:
-    for row in store.all("select distinct exported_in from choices where exported_in is not null"):
+    for row in store.all(
+        "select exported_in from choices where exported_in is not null"
+        " union select exported_in from checks where exported_in is not null"
+    ):
         if not (inbox / row["exported_in"]).exists():
             _write(store, inbox, row["exported_in"])

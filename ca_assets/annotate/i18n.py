@@ -2,6 +2,8 @@
 
 STRINGS: dict[str, dict[str, str]] = {
     "en": {
+        "closed_heading": "This study is closed",
+        "closed_text": "Thank you for your interest: this study no longer takes answers.",
         "title": "Choose the best answer",
         "consent_heading": "Before you start",
         "consent_text": "You will read answers written by an AI model and choose the one you prefer, then write your next "
@@ -37,6 +39,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "pick_value": "Choose a value for every question.",
     },
     "fr": {
+        "closed_heading": "Cette étude est close",
+        "closed_text": "Merci de votre intérêt : cette étude ne prend plus de réponses.",
         "title": "Choisissez la meilleure réponse",
         "consent_heading": "Avant de commencer",
         "consent_text": "Vous allez lire des réponses écrites par un modèle d'IA et choisir celle que vous préférez, puis "
@@ -72,6 +76,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "pick_value": "Choisissez une valeur pour chaque question.",
     },
     "it": {
+        "closed_heading": "Questo studio è chiuso",
+        "closed_text": "Grazie per l'interesse: questo studio non accetta più risposte.",
         "title": "Scegli la risposta migliore",
         "consent_heading": "Prima di iniziare",
         "consent_text": "Leggerai risposte scritte da un modello di IA e sceglierai quella che preferisci, poi scriverai il "
@@ -107,6 +113,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "pick_value": "Scegli un valore per ogni domanda.",
     },
     "pt": {
+        "closed_heading": "Este estudo está encerrado",
+        "closed_text": "Obrigado pelo interesse: este estudo não recebe mais respostas.",
         "title": "Escolha a melhor resposta",
         "consent_heading": "Antes de começar",
         "consent_text": "Você vai ler respostas escritas por um modelo de IA e escolher a que prefere, depois escrever sua "
@@ -142,6 +150,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "pick_value": "Escolha um valor para cada pergunta.",
     },
     "hi": {
+        "closed_heading": "यह अध्ययन बंद हो चुका है",
+        "closed_text": "आपकी रुचि के लिए धन्यवाद: यह अध्ययन अब उत्तर नहीं ले रहा है।",
         "title": "सबसे अच्छा उत्तर चुनें",
         "consent_heading": "शुरू करने से पहले",
         "consent_text": "आप एक एआई मॉडल के लिखे उत्तर पढ़ेंगे और जो आपको सबसे अच्छा लगे उसे चुनेंगे, फिर अपना अगला संदेश "

@@ -25,7 +25,8 @@ create table if not exists studies (
     annotators_per_set integer not null,
     max_turns integer not null,
     completion_code text,
-    redirect_url text
+    redirect_url text,
+    admin_token_sha text              -- the admin page's link; like annotators' links, only its sha256
 );
 create table if not exists annotators (
     annotator_id text primary key,
@@ -78,6 +79,18 @@ create table if not exists choices (
     submitted_at real not null,
     exported_in text,                 -- the inbox file that carried it to the pipeline
     primary key (conversation_id, turn)
+);
+create table if not exists checks (   -- attention checks: one after each finished conversation
+    annotator_id text not null references annotators (annotator_id),
+    item_id text not null,            -- the pipeline's gold item (its task in the export)
+    shown_order text not null,
+    shown_at real not null,
+    chosen text,                      -- generation position a-d; null until answered
+    shown_position integer,
+    seconds real,
+    submitted_at real,
+    exported_in text,
+    primary key (annotator_id, item_id)
 );
 """
 

@@ -92,12 +92,14 @@ def token_sha(token: str) -> str:
 def create_study(
     store: Store, name: str, recruits: list[Recruit], annotators_per_set: int = 10, max_turns: int = MAX_TURNS,
     completion_code: str | None = None, redirect_url: str | None = None,
-) -> tuple[str, dict[str, str]]:
-    """(study id, {annotator_id: link token}). An annotator already in another study is refused: one id, one person."""
+) -> tuple[str, dict[str, str], str]:
+    """(study id, {annotator_id: link token}, admin token). An annotator already in another study is refused: one
+    id, one person."""
     if not 1 <= max_turns <= MAX_TURNS:
         raise ValueError(f"max_turns must be 1..{MAX_TURNS}")
     study_id = stable_id("study", name, now())
     tokens = {r.annotator_id: secrets.token_urlsafe(32) for r in recruits}
+    admin = secrets.token_urlsafe(32)
     with store.transaction() as con:
         taken = [
             r.annotator_id for r in recruits
@@ -106,15 +108,27 @@ def create_study(
         if taken:
             raise RecruitmentRejected(f"annotators already in a study: {taken[:10]}")
         con.execute(
-            "insert into studies (study_id, name, created_at, annotators_per_set, max_turns, completion_code, redirect_url)"
-            " values (?, ?, ?, ?, ?, ?, ?)",
-            (study_id, name, now(), annotators_per_set, max_turns, completion_code, redirect_url),
+            "insert into studies (study_id, name, created_at, annotators_per_set, max_turns, completion_code, redirect_url,"
+            " admin_token_sha) values (?, ?, ?, ?, ?, ?, ?, ?)",
+            (study_id, name, now(), annotators_per_set, max_turns, completion_code, redirect_url, token_sha(admin)),
         )
         con.executemany(
             "insert into annotators (annotator_id, study_id, token_sha, country, lang, external_id) values (?, ?, ?, ?, ?, ?)",
             [(r.annotator_id, study_id, token_sha(tokens[r.annotator_id]), r.country, r.lang, r.external_id) for r in recruits],
         )
-    return study_id, tokens
+    return study_id, tokens, admin
+
+
+def study_for_admin_token(store: Store, token: str):
+    if not token or len(token) > 100:
+        return None
+    return store.one("select * from studies where admin_token_sha = ?", (token_sha(token),))
+
+
+def close_study(store: Store, study_id: str) -> None:
+    """Links stop opening work: an annotator sees that the study is closed. Nothing stored is removed."""
+    with store.transaction() as con:
+        con.execute("update studies set closed_at = coalesce(closed_at, ?) where study_id = ?", (now(), study_id))
 
 
 def reissue_link(store: Store, annotator_id: str) -> str:
@@ -136,12 +150,12 @@ def revoke_link(store: Store, annotator_id: str) -> None:
 
 
 def annotator_for_token(store: Store, token: str):
-    """The annotator a link belongs to, or None (unknown, revoked, or the study closed)."""
+    """The annotator a link belongs to (with their study's settings and `closed_at`), or None (unknown or revoked)."""
     if not token or len(token) > 100:
         return None
     return store.one(
         "select a.*, s.closed_at, s.max_turns, s.annotators_per_set, s.completion_code, s.redirect_url"
         " from annotators as a join studies as s using (study_id)"
-        " where a.token_sha = ? and a.revoked_at is null and s.closed_at is null",
+        " where a.token_sha = ? and a.revoked_at is null",
         (token_sha(token),),
     )

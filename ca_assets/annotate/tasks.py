@@ -46,6 +46,10 @@ class TaskExport:
                 self._stamp = stamp
             return self._tasks
 
+    def gold_items(self, lang: str) -> list[Task]:
+        """The attention-check items of a language (their right answers are not in the export)."""
+        return sorted((t for t in self.tasks().values() if t.kind == "gold" and t.lang == lang), key=lambda t: t.task_id)
+
     def first_turn_sets(self, lang: str) -> list[Task]:
         return sorted(
             (t for t in self.tasks().values() if t.kind == "set" and t.turn == 1 and t.lang == lang and t.prompt_id),

@@ -51,7 +51,7 @@ def test_a_recruitment_file_is_read_or_refused_naming_the_line(tmp_path):
 
 def test_links_are_stored_hashed_and_can_be_revoked_and_reissued(tmp_path):
     store = Store(tmp_path)
-    _, tokens = create_study(store, "s", read_recruitment(_write(tmp_path, GOOD)))
+    _, tokens, admin = create_study(store, "s", read_recruitment(_write(tmp_path, GOOD)))
     assert len(set(tokens.values())) == 2 and all(len(t) >= 40 for t in tokens.values())
     stored = store.path.read_bytes()
     assert not any(token.encode() in stored for token in tokens.values())  # only their sha256
@@ -91,9 +91,17 @@ def test_the_export_sends_each_choice_once_even_across_a_kill(tmp_path):
     store = Store(tmp_path)
     create_study(store, "s", read_recruitment(_write(tmp_path, GOOD)))
     _one_choice(store, tmp_path)
+    gold = {"task_id": "gold-1", "kind": "gold", "lang": "fr", "turn": 1, "set_id": None, "annotator_id": None,
+            "prompt_id": None, "sampler": None, "history": [], "prompt": "Test ?", **{f"response_{p}": p for p in "abcd"}}  # fmt: skip
+    with open(tmp_path / TASKS_FILE, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(gold) + "\n")
+    with store.transaction() as con:  # an answered attention check goes with it; an unanswered one does not
+        con.execute("insert into checks values ('p1', 'gold-1', 'bdca', ?, 'd', 2, 3.0, ?, null)", (now(), now() + 1))
+        con.execute("insert into checks values ('p2', 'gold-1', 'bdca', ?, null, null, null, null, null)", (now(),))
     tasks = TaskExport(tmp_path)
     written = export(store, tmp_path, tasks)
-    [row] = [json.loads(line) for line in written.read_text(encoding="utf-8").splitlines()]
+    row, check = [json.loads(line) for line in written.read_text(encoding="utf-8").splitlines()]
+    assert (check["task_id"], check["annotator_id"], check["chosen"], check["seconds"]) == ("gold-1", "p1", "d", 3.0)
     assert row == {"task_id": "set-1", "annotator_id": "p1", "chosen": "c", "explanation": None, "seconds": 12.5,
                    "next_message": "Et alors ?", "assigned_lang": "fr", "annotator_country": "france", "annotator_age": "55+",
                    "annotator_gender": None, "annotator_education_level": None, "annotator_ethnicity": None,

@@ -108,6 +108,7 @@ def study(copy_of_conversations, tmp_path_factory):
     made = subprocess.run([CLI, "--data-dir", str(data), "annotate", "new-study", str(recruitment), "--name", "t",
                            "--completion-code", "C0DE-42"], capture_output=True, text=True, env=env, check=True)  # fmt: skip
     links = dict(line.split(",") for line in made.stdout.strip().splitlines()[1:])
+    links["admin"] = re.search(r"(\S+/admin/\S+)", made.stderr).group(1)  # on stderr, apart from the annotators' CSV
     command = [CLI, "--data-dir", str(data), "annotate", "serve", "--config", str(config)]
     return data, command, env, links
 
@@ -157,10 +158,19 @@ def journey(study):
         person = Client(root, links["live-en"])
         third = person.wait_for("Turn 3 of 4")
         person.post("choose", _turn_form(third, choice="4", explanation="Short.", action="finish"), third)
-        another = person.get()  # the next conversation, on the other English first-turn set if the model kept both
-        if "Turn 1 of 4" in another:
-            person.post("choose", _turn_form(another, choice="3", action="finish"), another)
-        seen["done"] = person.get()
+        # Then an attention check after each conversation, and the next conversation on the other English
+        # first-turn set if the model kept both; then the completion page.
+        seen["checks"] = 0
+        for _ in range(6):
+            page = person.get()
+            if "/check" in page:
+                person.post("check", {"item_id": _field(page, "item_id"), "choice": "1"}, page)
+                seen["checks"] += 1
+            elif "Turn 1 of 4" in page:
+                person.post("choose", _turn_form(page, choice="3", action="finish"), page)
+            else:
+                break
+        seen["done"] = page
         seen["third"] = third
         yield data, root, links, seen
 
@@ -181,6 +191,9 @@ def test_an_annotator_goes_through_consent_demographics_and_live_turns(journey):
         assert c["chosen"] == c["shown_order"][c["shown_position"] - 1] and sorted(c["shown_order"]) == list("abcd")
     assert choices[0]["next_message"] == "And my <b>neighbours</b>?" and choices[0]["explanation"] == "Plus nuancée."
     assert choices[2]["next_message"] is None  # finished at turn 3
+    with _store(data) as con:
+        checks = con.execute("select count(*) from checks where annotator_id = 'live-en' and chosen is not null").fetchone()[0]
+    assert checks == seen["checks"] >= 1  # one attention check after each finished conversation
     live = [s for s in sets if s["turn"] > 1]
     assert [s["status"] for s in live] == ["ready", "ready"] and all(s["set_id"] for s in live)
     # The person's own message is markup-free on the page: shown as text, escaped.
@@ -231,8 +244,9 @@ def test_the_pipeline_ingests_the_choices_and_writes_the_set_seen_live(journey):
                                        " where s.turn = 2").fetchone())  # fmt: skip
     # Only the first turns go now: the pipeline exports a later turn's task once it has generated that turn itself.
     with _store(data) as con:
-        first_turns = con.execute("select count(*) from choices where turn = 1").fetchone()[0]
-    assert [r["annotator_id"] for r in rows] == ["live-en"] * first_turns
+        first_turns = {r[0] for r in con.execute("select set_id from choices where turn = 1")}
+        checks = {r[0] for r in con.execute("select item_id from checks where chosen is not null")}
+    assert sorted(r["task_id"] for r in rows) == sorted(first_turns | checks) and {r["annotator_id"] for r in rows} == {"live-en"}
     assert all(r["annotator_country"] == "united states" and r["annotator_age"] == "35-45" for r in rows)
 
     cached_before = _cached(data)
@@ -243,7 +257,7 @@ def test_the_pipeline_ingests_the_choices_and_writes_the_set_seen_live(journey):
         people = con.sql("select turn, chosen_position, source from annotations where annotator_id = 'live-en' order by all").fetchall()
         pipeline_set = con.sql("select set_id from turn_2.candidate_sets where conversation_id = $c",
                                params={"c": live_turn_2["conversation_id"]}).fetchall()  # fmt: skip
-    assert people == sorted((1, r["chosen"], "human") for r in rows)
+    assert people == sorted((1, r["chosen"], "human") for r in rows if r["task_id"] in first_turns)
     # The pipeline generated the person's second turn from the cache: the same set, no new request.
     assert pipeline_set == [(live_turn_2["set_id"],)]
     assert _cached(data) == cached_before, "the pipeline sent requests the live app had answered"
@@ -252,3 +266,27 @@ def test_the_pipeline_ingests_the_choices_and_writes_the_set_seen_live(journey):
     subprocess.run([CLI, "--data-dir", str(data), "annotate", "export"], env=env, check=True, capture_output=True)
     later = [r for r in _exported(data) if r not in rows]
     assert [r["task_id"] for r in later] == [live_turn_2["set_id"]] and later[0]["next_message"] == "Tell me more."
+
+
+def test_the_admin_page_shows_progress_and_closes_the_study(journey):
+    """Runs last: it closes the study."""
+    data, root, links, _ = journey
+    admin_path = urllib.parse.urlsplit(links["admin"]).path
+    with urllib.request.urlopen(root + admin_path) as response:
+        page = response.read().decode()
+    assert "Progress per country" in page and "united states" in page and "live-en" in page and "finished" in page
+    admin = Client(root, root + admin_path)
+    admin.path = admin_path
+    assert admin.post("close", {"csrf": "0" * 64})[0] == 403
+    person_path = urllib.parse.urlsplit(links["live-en"]).path
+    try:  # an annotator's link is not an admin link
+        urllib.request.urlopen(root + person_path.replace("/a/", "/admin/"))
+        raise AssertionError("an annotator's token opened the admin page")
+    except urllib.error.HTTPError as error:
+        assert error.code == 404
+    status, after = admin.post("close", {}, page)
+    assert status == 200 and "Closed" in after
+    french = Client(root, links["live-fr"])
+    closed = french.get()
+    assert "Cette étude est close" in closed
+    assert french.post("consent", {"csrf": "x"})[1] == closed  # a form after closing lands on the same page
