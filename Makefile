@@ -133,6 +133,7 @@ bench: install-test install-vllm
 	$(BIN)/python -m bench.checks
 	$(BIN)/python -m bench.scale
 	$(BIN)/python -m bench.pii
+	$(BIN)/python -m bench.annotate
 	$(VLLM_BIN)/python -m bench.generation --backends vllm,vllm_server
 
 clean:

@@ -33,6 +33,7 @@ from ca_assets.annotate.tasks import TaskExport, pick_first_set
 from ca_assets.annotate.web import HEADERS, BadCsrf, NotYours, RateLimit, RateLimited, StudyClosed, TooLarge
 from ca_assets.core.ids import stable_id
 from ca_assets.formats.demographics import AGES, EDUCATION_LEVELS, ETHNICITIES, GENDERS, POLITICAL
+from ca_assets.models.generation import GenerationError
 from ca_assets.vocab import POSITIONS
 
 log = logging.getLogger("ca_assets.annotate")
@@ -41,6 +42,7 @@ MAX_BODY_BYTES = 64 * 1024
 MAX_EXPLANATION = 2_000
 MAX_MESSAGE = 4_000
 CONVERSATIONS_PER_ANNOTATOR = 3
+TRANSIENT_REASONS = (GenerationError.reason, "app_error")  # the backend failed, not the output: worth a retry
 DEMOGRAPHICS = {
     "age": AGES, "gender": GENDERS, "education_level": EDUCATION_LEVELS, "ethnicity": ETHNICITIES, "political": POLITICAL,
 }
@@ -211,7 +213,11 @@ class AnnotateApp:
                 self.live.start(conversation["conversation_id"], current["turn"])  # idempotent: resumes after a restart
             return self.render("generating.html", annotator, **common)
         if current["status"] == "quarantined":
-            return self.render("quarantined.html", annotator, turn=current["turn"], conversation=conversation, **common)
+            # A retry helps only when the backend failed (the request is sent again); output that stayed unusable
+            # would come back the same, since the pipeline must be able to reproduce the set a person sees.
+            transient = current["reason"] in TRANSIENT_REASONS
+            return self.render("quarantined.html", annotator, turn=current["turn"], conversation=conversation,
+                               transient=transient, **common)  # fmt: skip
         if current["shown_at"] is None:
             with self.store.transaction() as con:
                 con.execute("update sets set shown_at = ? where conversation_id = ? and turn = ? and shown_at is null",
@@ -349,7 +355,8 @@ class AnnotateApp:
         annotator = await self._annotator(request)
         form = await self._form(request, annotator)
         conversation, current, turn = self._own_open_set(annotator, form)
-        if conversation["ended_at"] is None and turn == current["turn"] and current["status"] == "quarantined":
+        retryable = current["status"] == "quarantined" and current["reason"] in TRANSIENT_REASONS
+        if conversation["ended_at"] is None and turn == current["turn"] and retryable:
             with self.store.transaction() as con:
                 con.execute("update sets set status = 'generating', reason = null where conversation_id = ? and turn = ?",
                             (conversation["conversation_id"], turn))  # fmt: skip

@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from ca_assets.core.duckdb import DuckDB
+from ca_assets_tests.support.calibration_embeddings import seed
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
@@ -32,9 +33,10 @@ PROMPTS = [
 ]
 
 
-def test_a_sixth_language_runs_with_clear_messages_where_material_is_missing(tmp_path, monkeypatch):
+def test_a_sixth_language_runs_with_clear_messages_where_material_is_missing(tmp_path, monkeypatch, calibration_embeddings):
     data, home = tmp_path / "data", tmp_path / "data" / "dagster"
     home.mkdir(parents=True)
+    seed(DuckDB(data_dir=str(data)), calibration_embeddings)  # the judge's calibration vectors, embedded once per session
     shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
     (data / "prompts").mkdir()
     (data / "prompts" / "mine.jsonl").write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in PROMPTS), "utf-8")

@@ -20,7 +20,7 @@ from ca_assets.core.duckdb import DuckDB
 from ca_assets.models.destinations import redact
 from ca_assets.models.generation import ChatRequest, GenerationError, Generator, ResponseCache
 from ca_assets_tests.support.fault_proxy import Request, fault_proxy, warm_llama_cpp_server
-from ca_assets_tests.support.generation_run import FIRST_TURN_LAUNCH
+from ca_assets_tests.support.generation_run import TWO_LANGUAGES_LAUNCH
 from ca_assets_tests.support.local_server import SERVED_MODEL, free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
@@ -64,7 +64,7 @@ def test_api_key_is_used_but_never_stored_or_printed(tmp_path, monkeypatch):
                 }},
             },
         }))
-        run = subprocess.run([str(DG), "launch", *FIRST_TURN_LAUNCH, "--config", str(config)],
+        run = subprocess.run([str(DG), "launch", *TWO_LANGUAGES_LAUNCH, "--config", str(config)],
                              cwd=ROOT, env=env, capture_output=True, timeout=600)
     output = run.stdout + run.stderr
     assert run.returncode == 0, output[-4000:].decode(errors="replace")

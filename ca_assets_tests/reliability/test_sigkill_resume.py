@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from ca_assets.core.duckdb import DuckDB
-from ca_assets_tests.support.generation_run import FIRST_TURN_LAUNCH
+from ca_assets_tests.support.generation_run import TWO_LANGUAGES_LAUNCH
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
@@ -29,7 +29,7 @@ KILL_AFTER_RESPONSES = 6
 
 def _launch(env, config, **popen):
     return subprocess.Popen(
-        [str(DG), "launch", *FIRST_TURN_LAUNCH, "--config", str(config)],
+        [str(DG), "launch", *TWO_LANGUAGES_LAUNCH, "--config", str(config)],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **popen,
     )
 

@@ -5,12 +5,14 @@ this: it must not import the values or annotation stages, whose packages that en
 import dagster as dg
 
 from ca_assets.core.duckdb import DuckDB
+from ca_assets.core.partitions import range_arg
 from ca_assets.defs.generation.assets import generation_assets, generation_checks
 from ca_assets.defs.prompts.assets import prompts
 from ca_assets.defs.prompts.prompt_bank import PromptSources
 from ca_assets.models.generation import Generator
 from ca_assets.models.language import ALL_LANGS_RANGE, ALL_LANGS_TAGS
 from ca_assets.models.samplers import SamplingSettings
+from ca_assets.vocab import LANGS
 
 SMALL_SAMPLING = SamplingSettings(max_words=12, max_tokens=24)
 FIRST_TURN = generation_assets[0]
@@ -18,6 +20,9 @@ FIRST_TURN = generation_assets[0]
 FIRST_TURN_LAUNCH = ["--assets", "main/prompts," + ",".join(
     f"turn_1/{t}" for t in ("candidate_sets", "candidates", "generation_requests", "generation_quarantine")
 ), "--partition-range", ALL_LANGS_RANGE]
+# The same for the first two languages only: for the launched tests whose point is not the languages (a kill and its
+# resume, where a key goes), so that they send half the requests.
+TWO_LANGUAGES_LAUNCH = [*FIRST_TURN_LAUNCH[:2], "--partition-range", range_arg(LANGS[:2])]
 FIRST_TURN_CHECKS = [c for c in generation_checks if next(iter(c.check_keys)).asset_key.path[0] == "turn_1"]
 
 
