@@ -42,6 +42,10 @@ MAX_BODY_BYTES = 64 * 1024
 MAX_EXPLANATION = 2_000
 MAX_MESSAGE = 4_000
 CONVERSATIONS_PER_ANNOTATOR = 3
+STAMPS = {
+    "consent": "update annotators set consented_at = coalesce(consented_at, ?) where annotator_id = ?",
+    "instructions": "update annotators set instructed_at = coalesce(instructed_at, ?) where annotator_id = ?",
+}
 TRANSIENT_REASONS = (GenerationError.reason, "app_error")  # the backend failed, not the output: worth a retry
 DEMOGRAPHICS = {
     "age": AGES, "gender": GENDERS, "education_level": EDUCATION_LEVELS, "ethnicity": ETHNICITIES, "political": POLITICAL,
@@ -233,11 +237,14 @@ class AnnotateApp:
     # --- forms ----------------------------------------------------------------------------------------------------
 
     async def consent(self, request: Request) -> Response:
+        return await self._stamp(request, "consent")
+
+    async def _stamp(self, request: Request, step: str) -> Response:
+        """Consent and instructions: the first submit records when; a second changes nothing."""
         annotator = await self._annotator(request)
         await self._form(request, annotator)
         with self.store.transaction() as con:
-            con.execute("update annotators set consented_at = coalesce(consented_at, ?) where annotator_id = ?",
-                        (now(), annotator["annotator_id"]))  # fmt: skip
+            con.execute(STAMPS[step], (now(), annotator["annotator_id"]))
         return self._back(request)
 
     async def about(self, request: Request) -> Response:
@@ -254,12 +261,7 @@ class AnnotateApp:
         return self._back(request)
 
     async def instructions(self, request: Request) -> Response:
-        annotator = await self._annotator(request)
-        await self._form(request, annotator)
-        with self.store.transaction() as con:
-            con.execute("update annotators set instructed_at = coalesce(instructed_at, ?) where annotator_id = ?",
-                        (now(), annotator["annotator_id"]))  # fmt: skip
-        return self._back(request)
+        return await self._stamp(request, "instructions")
 
     def _own_open_set(self, annotator, form: dict):
         """The set a form answers: the annotator's own open conversation, at its latest turn; else NotYours."""
