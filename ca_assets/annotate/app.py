@@ -118,11 +118,11 @@ class AnnotateApp:
         if annotator["closed_at"] is not None:
             return self.render("closed.html", annotator)
         if annotator["consented_at"] is None:
-            return self.render("consent.html", annotator, **common)
+            return self._step(annotator, "consent", "consent_heading", "consent_text", "consent_button", common)
         if annotator["demographics"] is None:
             return self.render("about.html", annotator, fields=DEMOGRAPHICS, **common)
         if annotator["instructed_at"] is None:
-            return self.render("instructions.html", annotator, **common)
+            return self._step(annotator, "instructions", "instructions_heading", "instructions_text", "start", common)
         if annotator["finished_at"] is None:
             check = self._current_check(annotator)
             if check is not None:
@@ -131,6 +131,11 @@ class AnnotateApp:
             if conversation is not None:
                 return self._conversation_page(annotator, conversation, common)
         return self._done(annotator)
+
+    def _step(self, annotator, action: str, heading: str, text: str, button: str, common: dict) -> Response:
+        """A page of text and one button (consent, instructions), in the annotator's language."""
+        t = strings(annotator["lang"])
+        return self.render("step.html", annotator, action=action, heading=t[heading], text=t[text], button=t[button], **common)
 
     def _done(self, annotator) -> Response:
         code, url = annotator["completion_code"], annotator["redirect_url"]
