@@ -134,6 +134,7 @@ bench: install-test install-vllm
 	$(BIN)/python -m bench.scale
 	$(BIN)/python -m bench.pii
 	$(BIN)/python -m bench.annotate
+	$(BIN)/python -m bench.annotate_load
 	$(VLLM_BIN)/python -m bench.generation --backends vllm,vllm_server
 
 clean:

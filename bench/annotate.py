@@ -151,7 +151,8 @@ def run_backend(name: str, generator_config: dict, conversations: int, turns: in
         recruitment = Path(folder) / "recruitment.csv"
         recruitment.write_text("annotator_id,country,lang\n" + "".join(f"bench-{i},united states,en\n" for i in range(conversations)))
         made = subprocess.run([CLI, "--data-dir", str(data), "annotate", "new-study", str(recruitment), "--name", "bench",
-                               "--annotators-per-set", "2"], capture_output=True, text=True, check=True)  # fmt: skip
+                               "--annotators-per-set", "2", "--written-share", "0"],
+                              capture_output=True, text=True, check=True)  # fmt: skip
         links = [line.split(",")[1] for line in made.stdout.strip().splitlines()[1:]]
         port = free_port()
         command = [CLI, "--data-dir", str(data), "annotate", "serve", "--config", str(config), "--port", str(port)]

@@ -52,6 +52,8 @@ COUNTRIES = (
 )
 
 POSITIONS = ("a", "b", "c", "d")  # where a candidate sits in its set of four
+# The order a set's answers were shown in: a permutation of the positions, shown_order[i] the answer shown (i+1)-th.
+SHOWN_ORDER = r"^(?=.*a)(?=.*b)(?=.*c)(?=.*d)[abcd]{4}$"
 SAMPLERS = ("nc", "iid", "multi_model")
 UNKNOWN_SAMPLER = "unknown"  # sets read from human files, which do not say how their responses were sampled
 

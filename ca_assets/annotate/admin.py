@@ -69,12 +69,13 @@ class Admin:
         return hmac.new(self.app.key, ("admin:" + study["admin_token_sha"]).encode(), hashlib.sha256).hexdigest()
 
     def quota(self, study) -> list[dict]:
-        """Per language: first-turn sets in the export x annotators per set = slots; conversations opened on them."""
+        """Per language: first-turn sets in the export x annotators per set = slots; conversations opened on them, and
+        on the annotators' own messages."""
         taken = {
-            r["lang"]: r["n"]
+            r["lang"]: r
             for r in self.app.store.all(
-                "select c.lang, count(*) as n from conversations c join annotators a using (annotator_id)"
-                " where a.study_id = ? group by c.lang",
+                "select c.lang, count(c.first_set_id) as bank, count(c.opening) as written"
+                " from conversations c join annotators a using (annotator_id) where a.study_id = ? group by c.lang",
                 (study["study_id"],),
             )
         }
@@ -82,7 +83,9 @@ class Admin:
         rows = []
         for lang in langs:
             sets = len(self.app.tasks.first_turn_sets(lang))
-            rows.append({"lang": lang, "sets": sets, "slots": sets * study["annotators_per_set"], "taken": taken.get(lang, 0)})
+            opened = taken.get(lang) or {"bank": 0, "written": 0}
+            rows.append({"lang": lang, "sets": sets, "slots": sets * study["annotators_per_set"], "taken": opened["bank"],
+                         "written": opened["written"]})  # fmt: skip
         return rows
 
     async def page(self, request: Request) -> Response:

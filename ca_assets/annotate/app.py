@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import json
 import logging
+import random
 import secrets
 import threading
 from pathlib import Path
@@ -26,12 +27,15 @@ from starlette.staticfiles import StaticFiles
 
 from ca_assets.annotate.admin import Admin
 from ca_assets.annotate.i18n import strings
-from ca_assets.annotate.live import LiveGeneration, shown_order
+from ca_assets.annotate.live import LiveGeneration
 from ca_assets.annotate.store import Store, as_json, now
-from ca_assets.annotate.study import annotator_for_token
+from ca_assets.annotate.study import annotator_for_panel, annotator_for_token
 from ca_assets.annotate.tasks import TaskExport, pick_first_set
 from ca_assets.annotate.web import HEADERS, BadCsrf, NotYours, RateLimit, RateLimited, StudyClosed, TooLarge
-from ca_assets.core.ids import stable_id
+from ca_assets.core.ids import stable_id, stable_seed
+from ca_assets.defs.annotation.simulation import shown_order
+from ca_assets.defs.generation.sets import person_conversation_id, request_id
+from ca_assets.defs.prompts.prompt_bank import normalise, prompt_id
 from ca_assets.formats.demographics import AGES, EDUCATION_LEVELS, ETHNICITIES, GENDERS, POLITICAL
 from ca_assets.models.generation import GenerationError
 from ca_assets.vocab import POSITIONS
@@ -41,11 +45,11 @@ log = logging.getLogger("ca_assets.annotate")
 MAX_BODY_BYTES = 64 * 1024
 MAX_EXPLANATION = 2_000
 MAX_MESSAGE = 4_000
-CONVERSATIONS_PER_ANNOTATOR = 3
 STAMPS = {
     "consent": "update annotators set consented_at = coalesce(consented_at, ?) where annotator_id = ?",
     "instructions": "update annotators set instructed_at = coalesce(instructed_at, ?) where annotator_id = ?",
 }
+WRITE = object()  # the annotator's next conversation opens on a message they write
 TRANSIENT_REASONS = (GenerationError.reason, "app_error")  # the backend failed, not the output: worth a retry
 DEMOGRAPHICS = {
     "age": AGES, "gender": GENDERS, "education_level": EDUCATION_LEVELS, "ethnicity": ETHNICITIES, "political": POLITICAL,
@@ -62,11 +66,9 @@ def _secret(store: Store) -> bytes:
 
 
 class AnnotateApp:
-    def __init__(self, store: Store, data_dir: Path, live: LiveGeneration | None,
-                 conversations_per_annotator: int = CONVERSATIONS_PER_ANNOTATOR):
+    def __init__(self, store: Store, data_dir: Path, live: LiveGeneration | None):
         self.store, self.data_dir, self.live = store, Path(data_dir), live
         self.tasks = TaskExport(self.data_dir)
-        self.per_annotator = conversations_per_annotator
         self.key = _secret(store)
         self.rate = RateLimit()
         self.templates = Environment(loader=PackageLoader("ca_assets.annotate", "templates"), autoescape=select_autoescape(default=True))
@@ -128,6 +130,8 @@ class AnnotateApp:
             if check is not None:
                 return self._check_page(annotator, check, common)
             conversation = self._current_conversation(annotator)
+            if conversation is WRITE:
+                return self.render("open.html", annotator, text="", **common)
             if conversation is not None:
                 return self._conversation_page(annotator, conversation, common)
         return self._done(annotator)
@@ -146,18 +150,22 @@ class AnnotateApp:
         return self.render("done.html", annotator, code=code)
 
     def _current_conversation(self, annotator):
-        """The open conversation, else a new one on the next first-turn set; None when the annotator is done."""
+        """The open conversation, else a new one on the next first-turn set; WRITE when the annotator is to write the
+        next one's opening; None when the annotator is done."""
         open_one = self._open_conversation(annotator)
         if open_one is not None:
             return open_one
         with self._start_lock:  # two tabs must not start two conversations at once
-            done = self.store.one("select count(*) as n from conversations where annotator_id = ?", (annotator["annotator_id"],))
+            started = self._started(annotator)
+            per_annotator = annotator["conversations_per_annotator"]
+            if started < per_annotator and self._writes_opening(annotator, started):
+                return WRITE
             first = pick_first_set(self.tasks, self.store, annotator, annotator["annotators_per_set"])
-            if done["n"] >= self.per_annotator or first is None:
+            if started >= per_annotator or first is None:
                 with self.store.transaction() as con:
                     con.execute("update annotators set finished_at = ? where annotator_id = ?", (now(), annotator["annotator_id"]))
                 return None
-            conversation_id = stable_id("conversation", annotator["annotator_id"], first.set_id)  # as the pipeline names it
+            conversation_id = person_conversation_id(annotator["annotator_id"], request_id(first.prompt_id, 1, first.sampler, None))
             with self.store.transaction() as con:
                 con.execute(
                     "insert into conversations (conversation_id, annotator_id, lang, prompt_id, sampler, first_set_id, started_at)"
@@ -171,6 +179,28 @@ class AnnotateApp:
                      shown_order(annotator["annotator_id"], first.set_id)),
                 )  # fmt: skip
         return self.store.one("select * from conversations where conversation_id = ?", (conversation_id,))
+
+    def _started(self, annotator) -> int:
+        return self.store.one("select count(*) as n from conversations where annotator_id = ?", (annotator["annotator_id"],))["n"]
+
+    def _writes_opening(self, annotator, started: int) -> bool:
+        """Whether the annotator's next conversation opens on their own message: a seeded draw per (annotator,
+        conversation) at the study's share, when the pipeline samples their language's first turns at all."""
+        draw = random.Random(stable_seed("opening", annotator["annotator_id"], started)).random()
+        return draw < annotator["written_share"] and bool(self.tasks.samplers(annotator["lang"]))
+
+    def _opening_sampler(self, annotator) -> str:
+        """The sampler of a written opening: the one the study's written openings of this language used least."""
+        used = {
+            row["sampler"]: row["n"]
+            for row in self.store.all(
+                "select c.sampler, count(*) as n from conversations as c join annotators as a using (annotator_id)"
+                " where a.study_id = ? and c.lang = ? and c.opening is not null group by c.sampler",
+                (annotator["study_id"], annotator["lang"]),
+            )
+        }
+        samplers = self.tasks.samplers(annotator["lang"])
+        return min(samplers, key=lambda s: (used.get(s, 0), stable_id(annotator["annotator_id"], self._started(annotator), s)))
 
     def _current_check(self, annotator):
         """An attention check after each finished conversation: the one pending, or a new one if one is due and an
@@ -243,6 +273,55 @@ class AnnotateApp:
 
     async def consent(self, request: Request) -> Response:
         return await self._stamp(request, "consent")
+
+    async def open(self, request: Request) -> Response:
+        """The annotator's own opening: stored, then its first set is generated live like any later one."""
+        annotator = await self._annotator(request)
+        form = await self._form(request, annotator)
+        t = strings(annotator["lang"])
+        written = form.get("opening", "")
+        text = normalise(written)  # as the prompts stage normalises it: the pipeline then asks the very same request
+        with self._start_lock:
+            started = self._started(annotator)
+            due = started < annotator["conversations_per_annotator"] and self._writes_opening(annotator, started)
+            if self._open_conversation(annotator) is not None or not due:
+                return self._back(request)  # a double submit, or no opening is due
+            error = t["write_opening"] if not text else t["too_long"] if len(text) > MAX_MESSAGE else None
+            prompt = prompt_id(annotator["lang"], text, annotator["annotator_id"])
+            sampler = self._opening_sampler(annotator)
+            conversation_id = person_conversation_id(annotator["annotator_id"], request_id(prompt, 1, sampler, None))
+            # The pipeline keeps one prompt per (writer, text), sampled with one sampler: the same opening twice could
+            # not reach it twice.
+            taken = self.store.one("select 1 from conversations where annotator_id = ? and prompt_id = ?",
+                                   (annotator["annotator_id"], prompt))  # fmt: skip
+            if error is None and taken is not None:
+                error = t["already_opened"]
+            if error:
+                return self.render("open.html", annotator, status=400, error=error, text=written[:MAX_MESSAGE],
+                                   token=request.path_params["token"], csrf=self.csrf(annotator))  # fmt: skip
+            with self.store.transaction() as con:
+                con.execute(
+                    "insert into conversations (conversation_id, annotator_id, lang, prompt_id, sampler, opening, started_at)"
+                    " values (?, ?, ?, ?, ?, ?, ?)",
+                    (conversation_id, annotator["annotator_id"], annotator["lang"], prompt, sampler, text, now()),
+                )
+                con.execute(
+                    "insert into sets (conversation_id, turn, status, messages) values (?, 1, 'generating', ?)",
+                    (conversation_id, as_json([("user", text)])),
+                )
+        if self.live is not None:
+            self.live.start(conversation_id, 1)
+        return self._back(request)
+
+    async def panel(self, request: Request) -> Response:
+        """A panel's arrival: /p/<panel token>?<param>=<participant id> → that annotator's (fresh) link."""
+        key = hashlib.sha256(f"{request.path_params['token']}:{request.url.query}".encode()).hexdigest()
+        if not self.rate.allow(key):
+            raise RateLimited
+        token = annotator_for_panel(self.store, request.path_params["token"], request.query_params)
+        if token is None:
+            raise NotYours
+        return self._back_to(token)
 
     async def _stamp(self, request: Request, step: str) -> Response:
         """Consent and instructions: the first submit records when; a second changes nothing."""
@@ -382,8 +461,8 @@ class AnnotateApp:
         return self._back(request)
 
 
-def build_app(store: Store, data_dir: Path, live: LiveGeneration | None, **options) -> Starlette:
-    app = AnnotateApp(store, data_dir, live, **options)
+def build_app(store: Store, data_dir: Path, live: LiveGeneration | None) -> Starlette:
+    app = AnnotateApp(store, data_dir, live)
     admin = Admin(app)
 
     async def not_found(request, exc):
@@ -412,10 +491,12 @@ def build_app(store: Store, data_dir: Path, live: LiveGeneration | None, **optio
             Route("/a/{token}/consent", app.consent, methods=["POST"]),
             Route("/a/{token}/about", app.about, methods=["POST"]),
             Route("/a/{token}/instructions", app.instructions, methods=["POST"]),
+            Route("/a/{token}/open", app.open, methods=["POST"]),
             Route("/a/{token}/choose", app.choose, methods=["POST"]),
             Route("/a/{token}/check", app.check, methods=["POST"]),
             Route("/a/{token}/retry", app.retry, methods=["POST"]),
             Route("/a/{token}/end", app.end, methods=["POST"]),
+            Route("/p/{token}", app.panel),
             Route("/admin/{token}", admin.page),
             Route("/admin/{token}/close", admin.close, methods=["POST"]),
             Route("/admin/{token}/export", admin.export_now, methods=["POST"]),

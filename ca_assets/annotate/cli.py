@@ -3,7 +3,9 @@
     ca-assets annotate serve [--host 127.0.0.1] [--port 8080] [--config RUN_CONFIG] [--example]
     ca-assets annotate new-study RECRUITMENT.csv --name NAME [--annotators-per-set 10] [--max-turns 4]
                                 [--completion-code CODE] [--redirect-url URL] [--base-url URL]
-    ca-assets annotate export              write the completed choices the pipeline can take to <data>/inbox/
+                                [--written-share 0.31] [--conversations-per-annotator 3] [--panel-param PROLIFIC_PID]
+    ca-assets annotate export              write new openings to <data>/openings/ and the completed choices the
+                                           pipeline can take to <data>/inbox/
     ca-assets annotate revoke ANNOTATOR_ID | reissue ANNOTATOR_ID
 """
 
@@ -15,7 +17,7 @@ from urllib.parse import urlsplit
 
 from ca_assets.annotate.export import export
 from ca_assets.annotate.store import Store
-from ca_assets.annotate.study import create_study, read_recruitment, reissue_link, revoke_link
+from ca_assets.annotate.study import WRITTEN_SHARE, create_study, read_recruitment, reissue_link, revoke_link
 from ca_assets.annotate.tasks import TaskExport
 from ca_assets.core.paths import PACKAGE
 
@@ -41,6 +43,12 @@ def add_parser(commands) -> None:
     run.add_argument("--completion-code")
     run.add_argument("--redirect-url", help="where a finished annotator is sent, with ?cc=<completion code> added")
     run.add_argument("--base-url", default="http://127.0.0.1:8080")
+    run.add_argument("--written-share", type=float, default=WRITTEN_SHARE,
+                     help="share of conversations the annotator opens with their own message (default: the release's 0.31)")
+    run.add_argument("--conversations-per-annotator", type=int, default=3,
+                     help="conversations each annotator is asked for (each followed by an attention check)")
+    run.add_argument("--panel-param", help="the query parameter a panel sends participant ids in (e.g. PROLIFIC_PID); "
+                     "prints one panel link that maps each recruit's external_id to their annotator")
     sub.add_parser("export", help="write the completed choices the pipeline can take to <data>/inbox/")
     for name in ("revoke", "reissue"):
         run = sub.add_parser(name, help=f"{name} an annotator's link")
@@ -48,9 +56,13 @@ def add_parser(commands) -> None:
         run.add_argument("--base-url", default="http://127.0.0.1:8080")
 
 
-def _print_links(tokens: dict[str, str], base_url: str, admin: str | None = None) -> None:
+def _print_links(tokens: dict[str, str], base_url: str, admin: str | None = None, panel: tuple | None = None) -> None:
     if admin is not None:  # on stderr: the CSV on stdout stays the annotators' links only
         print(f"admin page (keep it to yourself): {base_url.rstrip('/')}/admin/{admin}", file=sys.stderr)
+    if panel is not None:
+        token, param = panel
+        print(f"panel link (give it to the panel; it adds the participant id): {base_url.rstrip('/')}/p/{token}?{param}=",
+              file=sys.stderr)
     out = csv.writer(sys.stdout, lineterminator="\n")
     out.writerow(["annotator_id", "link"])
     for annotator_id, token in tokens.items():
@@ -70,20 +82,27 @@ def main(args: argparse.Namespace, data_dir: Path) -> int:
         from ca_assets.annotate.serve import serve
 
         if args.example and store.one("select 1 from studies") is None:
-            _, tokens, admin = create_study(store, "example", read_recruitment(EXAMPLE_RECRUITMENT), annotators_per_set=2)
+            made = create_study(store, "example", read_recruitment(EXAMPLE_RECRUITMENT), annotators_per_set=2)
             print("the example study's links (printed once; `reissue` makes new ones):")
-            _print_links(tokens, args.base_url or f"http://{args.host}:{args.port}", admin)
+            _print_links(made.tokens, args.base_url or f"http://{args.host}:{args.port}", made.admin)
         return serve(data_dir, args.host, args.port, args.config)
     if command == "new-study":
-        _, tokens, admin = create_study(
-            store, args.name, read_recruitment(args.recruitment), args.annotators_per_set, args.max_turns,
-            args.completion_code, _checked_url(args.redirect_url),
-        )  # fmt: skip
-        _print_links(tokens, args.base_url, admin)
+        try:
+            made = create_study(
+                store, args.name, read_recruitment(args.recruitment), args.annotators_per_set, args.max_turns,
+                args.completion_code, _checked_url(args.redirect_url), args.written_share, args.panel_param,
+                args.conversations_per_annotator,
+            )  # fmt: skip
+        except ValueError as error:  # RecruitmentRejected too: a message, not a traceback
+            raise SystemExit(f"no study created: {error}") from None
+        _print_links(made.tokens, args.base_url, made.admin, (made.panel, args.panel_param) if made.panel else None)
         return 0
     if command == "export":
         written = export(store, data_dir, TaskExport(data_dir))
-        print(f"wrote {written}" if written else "nothing to export: no completed choice whose task the pipeline knows yet")
+        for path in written:
+            print(f"wrote {path}")
+        if not written:
+            print("nothing to export: no new opening, and no completed choice whose task the pipeline knows yet")
         return 0
     if command == "revoke":
         revoke_link(store, args.annotator_id)

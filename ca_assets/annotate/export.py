@@ -1,4 +1,8 @@
-"""Completed choices to the pipeline: task-results files in <data>/inbox/, where the inbox sensor ingests them.
+"""Completed choices to the pipeline: task-results files in <data>/inbox/, where the inbox sensor ingests them; and
+the openings people wrote, as files in <data>/openings/, which the prompts stage reads (defs/prompts/prompt_bank.py).
+
+An opening goes at once: the pipeline then samples its first-turn set (a cache hit: the person saw it) and exports
+that set's task for its writer.
 
 A choice is exported once the pipeline knows its task: a first-turn set is in the task export from the start; a
 later turn's set (generated live) is in it after the pipeline has ingested the previous turn and generated that turn
@@ -17,16 +21,24 @@ from ca_assets.annotate.store import Store, now
 from ca_assets.annotate.tasks import TaskExport
 from ca_assets.core.ids import stable_id
 from ca_assets.core.paths import written_beside
+from ca_assets.defs.prompts.prompt_bank import OPENINGS_DIR
 
 INBOX = "inbox"
 PREFIX = "live-"
+OPENINGS_ROWS = """
+select conversation_id as key_a, annotator_id, lang, sampler, opening as text, started_at as submitted_at,
+    opening_exported_in as exported_in
+from conversations
+where opening is not null
+"""
+OPENINGS_MARK = "update conversations set opening_exported_in = ? where conversation_id = ? and opening_exported_in is null"
 
 # Choices and answered attention checks, as the rows of one task-results file.
 ROWS = """
 select * from (
     select
         'choices' as source, ch.conversation_id as key_a, ch.turn as key_b, ch.set_id as task_id, a.annotator_id,
-        ch.chosen, ch.explanation, ch.seconds, ch.next_message, ch.submitted_at, ch.exported_in,
+        ch.chosen, ch.shown_order, ch.explanation, ch.seconds, ch.next_message, ch.submitted_at, ch.exported_in,
         a.lang, a.country, a.demographics
     from choices as ch
     join conversations as c using (conversation_id)
@@ -34,7 +46,7 @@ select * from (
     union all
     select
         'checks', k.annotator_id, 0, k.item_id, a.annotator_id,
-        k.chosen, null, k.seconds, null, k.submitted_at, k.exported_in,
+        k.chosen, k.shown_order, null, k.seconds, null, k.submitted_at, k.exported_in,
         a.lang, a.country, a.demographics
     from checks as k
     join annotators as a using (annotator_id)
@@ -55,6 +67,7 @@ def result_row(row) -> dict:
         "task_id": row["task_id"],
         "annotator_id": row["annotator_id"],
         "chosen": row["chosen"],
+        "shown_order": row["shown_order"],  # the order this person saw, seeded per (annotator, set)
         "explanation": row["explanation"],
         "seconds": round(row["seconds"], 3),
         "next_message": row["next_message"],
@@ -72,34 +85,64 @@ def _exportable(store: Store, tasks: TaskExport) -> list:
     ]  # fmt: skip
 
 
-def export(store: Store, data_dir: Path, tasks: TaskExport) -> Path | None:
-    """Write the choices ready to go as one inbox file (and rewrite any file a kill left unwritten); its path."""
-    inbox = Path(data_dir) / INBOX
-    inbox.mkdir(parents=True, exist_ok=True)
-    _rewrite_missing(store, inbox)
-    tasks.tasks()  # read the task export before taking the store's write lock
-    with store.transaction() as con:  # two exporters (the app's loop, the command) never take the same rows
-        rows = _exportable(store, tasks)
-        if not rows:
-            return None
-        name = f"{PREFIX}{stable_id([(r['key_a'], r['key_b'], r['task_id']) for r in rows], now())}.jsonl"
-        for row in rows:
-            con.execute(MARK[row["source"]], (name, row["key_a"], row["task_id"] if row["source"] == "checks" else row["key_b"]))
-    _write(store, inbox, name)
-    return inbox / name
+def opening_row(row) -> dict:
+    """One opening as the prompts stage reads it (defs/prompts/prompt_bank.py: OPENING_COLUMNS)."""
+    return {"annotator_id": row["annotator_id"], "lang": row["lang"], "sampler": row["sampler"], "text": row["text"]}
 
 
-def _write(store: Store, inbox: Path, name: str) -> None:
+def _choices_in(store: Store, name: str) -> str:
     rows = store.all(ROWS + " where exported_in = ?" + ORDER, (name,))
-    text = "".join(json.dumps(result_row(r), ensure_ascii=False) + "\n" for r in rows)
-    with written_beside(inbox / name) as tmp:
+    return "".join(json.dumps(result_row(r), ensure_ascii=False) + "\n" for r in rows)
+
+
+def _openings_in(store: Store, name: str) -> str:
+    rows = store.all(OPENINGS_ROWS + " and opening_exported_in = ? order by started_at, conversation_id", (name,))
+    return "".join(json.dumps(opening_row(r), ensure_ascii=False) + "\n" for r in rows)
+
+
+def export(store: Store, data_dir: Path, tasks: TaskExport) -> list[Path]:
+    """Write the openings and the choices ready to go, one file each (and rewrite any file a kill left
+    unwritten); the files written."""
+    folders = {"openings": Path(data_dir) / OPENINGS_DIR, "choices": Path(data_dir) / INBOX}
+    for folder in folders.values():
+        folder.mkdir(parents=True, exist_ok=True)
+    _rewrite_missing(store, folders)
+    tasks.tasks()  # read the task export before taking the store's write lock
+    written = []
+    with store.transaction() as con:  # two exporters (the app's loop, the command) never take the same rows
+        openings = store.all(OPENINGS_ROWS + " and opening_exported_in is null order by started_at, conversation_id")
+        if openings:
+            name = f"{PREFIX}{stable_id([r['key_a'] for r in openings], now())}.jsonl"
+            for row in openings:
+                con.execute(OPENINGS_MARK, (name, row["key_a"]))
+            written.append(("openings", name))
+        rows = _exportable(store, tasks)
+        if rows:
+            name = f"{PREFIX}{stable_id([(r['key_a'], r['key_b'], r['task_id']) for r in rows], now())}.jsonl"
+            for row in rows:
+                con.execute(MARK[row["source"]], (name, row["key_a"], row["task_id"] if row["source"] == "checks" else row["key_b"]))
+            written.append(("choices", name))
+    for kind, name in written:  # openings first: the pipeline needs an opening before its choice is any use
+        _write(store, folders[kind] / name, kind)
+    return [folders[kind] / name for kind, name in written]
+
+
+WRITERS = {"openings": _openings_in, "choices": _choices_in}
+
+
+def _write(store: Store, path: Path, kind: str) -> None:
+    text = WRITERS[kind](store, path.name)
+    with written_beside(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
 
 
-def _rewrite_missing(store: Store, inbox: Path) -> None:
-    for row in store.all(
-        "select exported_in from choices where exported_in is not null"
-        " union select exported_in from checks where exported_in is not null"
-    ):
-        if not (inbox / row["exported_in"]).exists():
-            _write(store, inbox, row["exported_in"])
+def _rewrite_missing(store: Store, folders: dict[str, Path]) -> None:
+    marked = {
+        "choices": "select exported_in from choices where exported_in is not null"
+        " union select exported_in from checks where exported_in is not null",
+        "openings": "select opening_exported_in as exported_in from conversations where opening_exported_in is not null",
+    }
+    for kind, sql in marked.items():
+        for row in store.all(sql):
+            if not (folders[kind] / row["exported_in"]).exists():
+                _write(store, folders[kind] / row["exported_in"], kind)

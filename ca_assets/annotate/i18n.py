@@ -37,6 +37,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "write_message": "Write your next message, or finish the conversation.",
         "too_long": "That text is too long.",
         "pick_value": "Choose a value for every question.",
+        "open_heading": "Start a conversation",
+        "open_text": "Write the first message of a conversation with an AI model: a question or a request you would "
+        "really ask, in your own words.",
+        "open_button": "Send",
+        "write_opening": "Write your first message.",
+        "already_opened": "You have already started a conversation with this message: write another one.",
     },
     "fr": {
         "closed_heading": "Cette étude est close",
@@ -74,6 +80,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "write_message": "Écrivez votre message suivant, ou terminez la conversation.",
         "too_long": "Ce texte est trop long.",
         "pick_value": "Choisissez une valeur pour chaque question.",
+        "open_heading": "Commencer une conversation",
+        "open_text": "Écrivez le premier message d’une conversation avec un modèle d’IA : une question ou une demande que "
+        "vous poseriez vraiment, avec vos mots.",
+        "open_button": "Envoyer",
+        "write_opening": "Écrivez votre premier message.",
+        "already_opened": "Vous avez déjà commencé une conversation avec ce message : écrivez-en un autre.",
     },
     "it": {
         "closed_heading": "Questo studio è chiuso",
@@ -111,6 +123,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "write_message": "Scrivi il tuo messaggio successivo, oppure concludi la conversazione.",
         "too_long": "Il testo è troppo lungo.",
         "pick_value": "Scegli un valore per ogni domanda.",
+        "open_heading": "Inizia una conversazione",
+        "open_text": "Scrivi il primo messaggio di una conversazione con un modello di IA: una domanda o una richiesta "
+        "che faresti davvero, con parole tue.",
+        "open_button": "Invia",
+        "write_opening": "Scrivi il tuo primo messaggio.",
+        "already_opened": "Hai già iniziato una conversazione con questo messaggio: scrivine un altro.",
     },
     "pt": {
         "closed_heading": "Este estudo está encerrado",
@@ -148,6 +166,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "write_message": "Escreva sua próxima mensagem ou encerre a conversa.",
         "too_long": "Esse texto é longo demais.",
         "pick_value": "Escolha um valor para cada pergunta.",
+        "open_heading": "Comece uma conversa",
+        "open_text": "Escreva a primeira mensagem de uma conversa com um modelo de IA: uma pergunta ou um pedido que você "
+        "faria de verdade, com suas palavras.",
+        "open_button": "Enviar",
+        "write_opening": "Escreva sua primeira mensagem.",
+        "already_opened": "Você já começou uma conversa com esta mensagem: escreva outra.",
     },
     "hi": {
         "closed_heading": "यह अध्ययन बंद हो चुका है",
@@ -185,6 +209,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "write_message": "अपना अगला संदेश लिखें, या बातचीत समाप्त करें।",
         "too_long": "यह पाठ बहुत लंबा है।",
         "pick_value": "हर प्रश्न के लिए एक मान चुनें।",
+        "open_heading": "बातचीत शुरू करें",
+        "open_text": "एआई मॉडल के साथ बातचीत का पहला संदेश लिखें: कोई प्रश्न या अनुरोध जो आप सच में पूछेंगे, अपने शब्दों में।",
+        "open_button": "भेजें",
+        "write_opening": "अपना पहला संदेश लिखें।",
+        "already_opened": "आप इस संदेश से पहले ही एक बातचीत शुरू कर चुके हैं: कोई दूसरा संदेश लिखें।",
     },
 }
 

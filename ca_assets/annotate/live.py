@@ -10,7 +10,6 @@ the same run config file (`ca-assets annotate serve --config`).
 
 import json
 import logging
-import random
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,20 +18,12 @@ from types import SimpleNamespace
 import yaml
 
 from ca_assets.annotate.store import Store, as_json, now
-from ca_assets.core.ids import stable_seed
+from ca_assets.defs.annotation.simulation import shown_order
 from ca_assets.defs.generation.sets import kept_rows, request_id, sample_key
 from ca_assets.models.generation import Generator, ResponseCache
 from ca_assets.models.samplers import SamplingSettings, sample_set
-from ca_assets.vocab import POSITIONS
 
 log = logging.getLogger("ca_assets.annotate")
-
-
-def shown_order(annotator_id: str, set_id: str) -> str:
-    """The order an annotator sees a set's answers in: seeded per (annotator, set), so a reload shows the same."""
-    order = list(POSITIONS)
-    random.Random(stable_seed("shown_order", annotator_id, set_id)).shuffle(order)
-    return "".join(order)
 
 
 def resources_from_config(path: Path | None) -> tuple[Generator, SamplingSettings]:
@@ -94,14 +85,16 @@ class LiveGeneration:
             (conversation_id, turn),
         )
         messages = tuple((m[0], m[1]) for m in json.loads(row["messages"]))
+        # A first turn (an opening the annotator wrote) is a (prompt, sampler) request, as the pipeline's turn 1 asks.
+        owner = conversation_id if turn > 1 else None
         request = SimpleNamespace(
-            request_id=request_id(row["prompt_id"], turn, row["sampler"], conversation_id), prompt_id=row["prompt_id"],
-            conversation_id=conversation_id, turn=turn, sampler=row["sampler"], lang=row["lang"],
+            request_id=request_id(row["prompt_id"], turn, row["sampler"], owner), prompt_id=row["prompt_id"],
+            conversation_id=owner, turn=turn, sampler=row["sampler"], lang=row["lang"],
             messages=[{"role": role, "content": content} for role, content in messages],
         )  # fmt: skip
         started = now()
         outcome = sample_set(
-            self.generator, self.cache, row["sampler"], sample_key(row["prompt_id"], turn, conversation_id), row["lang"],
+            self.generator, self.cache, row["sampler"], sample_key(row["prompt_id"], turn, owner), row["lang"],
             messages, self.sampling,
         )  # fmt: skip
         seconds = now() - started

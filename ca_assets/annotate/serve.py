@@ -22,7 +22,7 @@ def _export_loop(store: Store, data_dir: Path, every: float, stop: threading.Eve
         try:
             written = export(store, data_dir, tasks)
             if written:
-                log.info("exported completed choices to %s", written)
+                log.info("exported %s", ", ".join(map(str, written)))
         except Exception:  # a full disk or a bad export must not stop the app; the next round tries again
             log.exception("export to the inbox failed")
         if stop.wait(every):

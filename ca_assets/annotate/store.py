@@ -24,9 +24,13 @@ create table if not exists studies (
     closed_at real,
     annotators_per_set integer not null,
     max_turns integer not null,
+    conversations_per_annotator integer not null default 3,
     completion_code text,
     redirect_url text,
-    admin_token_sha text              -- the admin page's link; like annotators' links, only its sha256
+    written_share real not null default 0,  -- the share of conversations opened on the annotator's own message
+    admin_token_sha text,             -- the admin page's link; like annotators' links, only its sha256
+    panel_param text,                 -- the query parameter a panel puts its participant id in (e.g. PROLIFIC_PID)
+    panel_token_sha text              -- the study's panel link: /p/<token>?<panel_param>=<external_id>
 );
 create table if not exists annotators (
     annotator_id text primary key,
@@ -47,7 +51,9 @@ create table if not exists conversations (
     lang text not null,
     prompt_id text not null,
     sampler text not null,
-    first_set_id text not null,
+    first_set_id text,                -- the bank set it opened on; null when the annotator wrote the opening
+    opening text,                     -- the annotator's own first message (normalised as the prompts stage does)
+    opening_exported_in text,         -- the openings file that carried it to the pipeline
     started_at real not null,
     ended_at real,
     end_reason text                   -- finished | max_turns | quarantined

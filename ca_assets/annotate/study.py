@@ -17,6 +17,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from ca_assets.annotate.store import Store, now
 from ca_assets.core.ids import stable_id
@@ -89,17 +90,37 @@ def token_sha(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+class Created(NamedTuple):
+    study_id: str
+    tokens: dict[str, str]  # annotator_id: their link's token
+    admin: str  # the admin page's token
+    panel: str | None  # the panel link's token, when the study has a panel parameter
+
+
+WRITTEN_SHARE = 0.31  # the public release's share of conversations opened on the annotator's own prompt
+PANEL_PARAM = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
+
+
 def create_study(
     store: Store, name: str, recruits: list[Recruit], annotators_per_set: int = 10, max_turns: int = MAX_TURNS,
-    completion_code: str | None = None, redirect_url: str | None = None,
-) -> tuple[str, dict[str, str], str]:
-    """(study id, {annotator_id: link token}, admin token). An annotator already in another study is refused: one
-    id, one person."""
+    completion_code: str | None = None, redirect_url: str | None = None, written_share: float = WRITTEN_SHARE,
+    panel_param: str | None = None, conversations_per_annotator: int = 3,
+) -> Created:
+    """A study's links. An annotator already in another study is refused: one id, one person."""
     if not 1 <= max_turns <= MAX_TURNS:
         raise ValueError(f"max_turns must be 1..{MAX_TURNS}")
+    if not 1 <= conversations_per_annotator <= 1000:
+        raise ValueError("conversations_per_annotator must be 1..1000")
+    if not 0 <= written_share <= 1:
+        raise ValueError("written_share must be between 0 and 1")
+    if panel_param is not None and not PANEL_PARAM.fullmatch(panel_param):
+        raise ValueError("the panel parameter must be a plain name such as PROLIFIC_PID")
+    if panel_param is not None and not any(r.external_id for r in recruits):
+        raise RecruitmentRejected("a panel parameter maps participant ids to annotators: give them an external_id column")
     study_id = stable_id("study", name, now())
     tokens = {r.annotator_id: secrets.token_urlsafe(32) for r in recruits}
     admin = secrets.token_urlsafe(32)
+    panel = secrets.token_urlsafe(32) if panel_param else None
     with store.transaction() as con:
         taken = [
             r.annotator_id for r in recruits
@@ -109,14 +130,33 @@ def create_study(
             raise RecruitmentRejected(f"annotators already in a study: {taken[:10]}")
         con.execute(
             "insert into studies (study_id, name, created_at, annotators_per_set, max_turns, completion_code, redirect_url,"
-            " admin_token_sha) values (?, ?, ?, ?, ?, ?, ?, ?)",
-            (study_id, name, now(), annotators_per_set, max_turns, completion_code, redirect_url, token_sha(admin)),
-        )
+            " written_share, admin_token_sha, panel_param, panel_token_sha, conversations_per_annotator)"
+            " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (study_id, name, now(), annotators_per_set, max_turns, completion_code, redirect_url, written_share,
+             token_sha(admin), panel_param, token_sha(panel) if panel else None, conversations_per_annotator),
+        )  # fmt: skip
         con.executemany(
             "insert into annotators (annotator_id, study_id, token_sha, country, lang, external_id) values (?, ?, ?, ?, ?, ?)",
             [(r.annotator_id, study_id, token_sha(tokens[r.annotator_id]), r.country, r.lang, r.external_id) for r in recruits],
         )
-    return study_id, tokens, admin
+    return Created(study_id, tokens, admin, panel)
+
+
+def annotator_for_panel(store: Store, panel_token: str, params) -> str | None:
+    """A panel's arrival (/p/<token>?<param>=<participant id>): a fresh link for the annotator recruited with that
+    external id, or None. Each arrival re-issues the link (the store keeps no link it could hand out again), so a
+    tab opened earlier stops working; the annotator's work is tied to them, not to a link."""
+    if not panel_token or len(panel_token) > 100:
+        return None
+    study = store.one("select * from studies where panel_token_sha = ?", (token_sha(panel_token),))
+    participant = params.get(study["panel_param"], "") if study is not None else ""
+    if not participant or not ID_PATTERN.fullmatch(participant):
+        return None
+    annotator = store.one(
+        "select annotator_id from annotators where study_id = ? and external_id = ? and revoked_at is null",
+        (study["study_id"], participant),
+    )
+    return reissue_link(store, annotator["annotator_id"]) if annotator is not None else None
 
 
 def study_for_admin_token(store: Store, token: str):
@@ -154,7 +194,8 @@ def annotator_for_token(store: Store, token: str):
     if not token or len(token) > 100:
         return None
     return store.one(
-        "select a.*, s.closed_at, s.max_turns, s.annotators_per_set, s.completion_code, s.redirect_url"
+        "select a.*, s.closed_at, s.max_turns, s.annotators_per_set, s.completion_code, s.redirect_url, s.written_share,"
+        " s.conversations_per_annotator"
         " from annotators as a join studies as s using (study_id)"
         " where a.token_sha = ? and a.revoked_at is null",
         (token_sha(token),),

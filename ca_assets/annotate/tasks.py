@@ -51,10 +51,16 @@ class TaskExport:
         return sorted((t for t in self.tasks().values() if t.kind == "gold" and t.lang == lang), key=lambda t: t.task_id)
 
     def first_turn_sets(self, lang: str) -> list[Task]:
+        """The open first-turn sets of a language: not the sets of openings people wrote, which only the writer answers."""
         return sorted(
-            (t for t in self.tasks().values() if t.kind == "set" and t.turn == 1 and t.lang == lang and t.prompt_id),
+            (t for t in self.tasks().values()
+             if t.kind == "set" and t.turn == 1 and t.lang == lang and t.prompt_id and t.annotator_id is None),
             key=lambda t: t.task_id,
-        )
+        )  # fmt: skip
+
+    def samplers(self, lang: str) -> list[str]:
+        """The samplers the pipeline samples a language's first turns with: a written opening gets one of them."""
+        return sorted({t.sampler for t in self.first_turn_sets(lang) if t.sampler})
 
 
 def _read(path: Path) -> list[Task]:

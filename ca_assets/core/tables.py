@@ -82,6 +82,15 @@ def as_outputs(results: list[dg.MaterializeResult]):
         yield dg.Output(None, output_name=result.asset_key.path[-1], metadata=result.metadata)
 
 
+def _add_new_columns(con, staged: str, target: str) -> None:
+    """A column the recipe gained since the table was made (a newer version of the project on an older data
+    directory) is added, null in the rows other partitions keep, rather than failing the insert."""
+    have = {row[0] for row in con.execute("select column_name from (describe " + target + ")").fetchall()}
+    for name, kind in con.execute("select column_name, column_type from (describe " + staged + ")").fetchall():
+        if name not in have:  # names and types come from the project's recipe, not from data
+            con.execute("alter table " + target + ' add column "' + name + '" ' + kind)
+
+
 def _replace_rows(con, table: str, schema: str, recipe: str, params: dict, where: str, where_params: dict) -> None:
     con.execute("create schema if not exists " + STAGING)
     # The recipe's `create or replace table <table>` lands in the first schema of the search path; its reads
@@ -99,6 +108,7 @@ def _replace_rows(con, table: str, schema: str, recipe: str, params: dict, where
         "drop": f"drop table {staged}",
     }
     con.execute(statements["create"])
+    _add_new_columns(con, staged, target)
     (stray,) = con.execute(statements["stray"], where_params).fetchall()[0]
     if stray:
         raise dg.Failure(f"{stray} new rows of {target} fall outside this run's partitions (`{where}`)")

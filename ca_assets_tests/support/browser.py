@@ -66,12 +66,33 @@ class Page:
         for kind in ("mousePressed", "mouseReleased"):
             self.call("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=1)
 
+    def click_on(self, selector: str) -> None:
+        """A real mouse click at the middle of the first element the CSS selector finds (scrolled into view)."""
+        box = self.evaluate(
+            f"(() => {{ const e = document.querySelector({json.dumps(selector)}); if (!e) return null;"
+            " e.scrollIntoView({block: 'center'}); const r = e.getBoundingClientRect();"
+            " return [r.left + r.width / 2, r.top + r.height / 2]; })()"
+        )
+        if box is None:
+            raise LookupError(f"no {selector!r} on the page: {self.text()[:500]!r}")
+        self.click(*box)
+
+    def type_into(self, selector: str, text: str) -> None:
+        """Focus the field and type the text as keyboard input."""
+        self.click_on(selector)
+        self.call("Input.insertText", text=text)
+
+    def press(self, key: str) -> None:
+        """One printable key, down and up (a page's keydown handlers see it)."""
+        self.call("Input.dispatchKeyEvent", type="keyDown", key=key, text=key)
+        self.call("Input.dispatchKeyEvent", type="keyUp", key=key)
+
     def screenshot(self, path: Path) -> None:
         path.write_bytes(base64.b64decode(self.call("Page.captureScreenshot", format="png")["data"]))
 
 
 @contextmanager
-def browser_page(width: int = 1600, height: int = 1000) -> Iterator[Page]:
+def browser_page(width: int = 1600, height: int = 1000, mobile: bool = False) -> Iterator[Page]:
     port = free_port()
     profile = tempfile.mkdtemp(prefix="chromium_")
     process = subprocess.Popen(
@@ -94,6 +115,8 @@ def browser_page(width: int = 1600, height: int = 1000) -> Iterator[Page]:
         with connect(url, max_size=100_000_000) as websocket:
             page = Page(websocket)
             page.call("Page.enable")
+            if mobile:  # a phone's viewport: device-width layout, as on a phone's browser
+                page.call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=2, mobile=True)
             yield page
     finally:
         process.kill()

@@ -32,25 +32,25 @@ SMALL_PROTOCOL = {
 }
 
 
-def materialize_conversations(duckdb: DuckDB, generator: Generator) -> dg.ExecuteInProcessResult:
+def materialize_conversations(duckdb: DuckDB, generator: Generator, protocol: dict | None = None) -> dg.ExecuteInProcessResult:
     """The files in inbox/ (if any; a run of their batches), then prompts through turn 4's annotations and the
     main views over all turns for all five languages, with their checks."""
     if inbox_files(duckdb.subdir(INBOX)):
         ingested = dg.materialize([inbox, *inbox_checks], resources={"duckdb": duckdb}, **batch_run(duckdb))
         if not ingested.success:
             return ingested
-    protocol = [
+    assets = [
         prompts, calibration_set, human_conversations, annotators, assignments, *generation_assets,
         *candidate_values_by_source, *turn_assets, *view_assets,
     ]
-    keys = {key for asset in protocol for key in asset.keys}
+    keys = {key for asset in assets for key in asset.keys}
     checks = [c for c in [*generation_checks, *turn_checks, *annotation_checks, *values_checks, *human_checks]
               if all(k.asset_key in keys for k in c.check_keys)]
     return dg.materialize(
-        [*protocol, *checks],
+        [*assets, *checks],
         resources={"duckdb": duckdb, "prompt_sources": PromptSources(), "generator": generator, "judge_generator": generator,
                    "sampling": SMALL_SAMPLING, "embedder": Embedder()},
-        run_config={"ops": SMALL_PROTOCOL},
+        run_config={"ops": protocol or SMALL_PROTOCOL},
         tags=ALL_LANGS_TAGS,
     )
 

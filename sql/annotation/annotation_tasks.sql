@@ -1,6 +1,7 @@
 -- annotation_tasks: one row per task exported for annotation tools (exports/tasks/tasks.jsonl and .csv):
---   kind 'set': every first-turn candidate set (open: any annotator of its language may take it), and the
---     later-turn set of each human conversation in progress that its annotator has not answered yet;
+--   kind 'set': every first-turn candidate set of a bank or file prompt (open: any annotator of its language may
+--     take it); the first-turn set of an opening a person wrote live, for its writer until they answered it; and
+--     the later-turn set of each human conversation in progress that its annotator has not answered yet;
 --   kind 'gold': every attention-check item (the right answer is not exported).
 -- Each row has the conversation so far (`history`, without this turn's user message), this turn's `prompt`,
 -- the four responses and their candidate ids; `annotator_id` is set when only that annotator may answer;
@@ -15,11 +16,18 @@ with set_tasks as (
         s.set_id,
         null::varchar as item_id,
         s.conversation_id,
-        null::varchar as annotator_id,
+        p.annotator_id,
         s.prompt_id,
         s.sampler,
         s.messages
     from turn_1.candidate_sets as s
+    left join main.prompts as p using (prompt_id)
+    where
+        p.annotator_id is null
+        or not exists (
+            select 1 from task_results as r
+            where r.task_id = s.set_id and r.annotator_id = p.annotator_id
+        )
     union all
     select
         s.set_id,
@@ -96,9 +104,22 @@ gold_tasks as (
 ),
 
 final as (
-    select * from with_answers
-    union all by name
-    select * from gold_tasks
+    select
+        *,
+        -- The order a tool is asked to show the answers in, seeded per task (defs/annotation/simulation.py:
+        -- export_order computes the same): a result that does not say its order is taken to have shown this one.
+        array_to_string(
+            list_transform(
+                list_sort(list_transform(['a', 'b', 'c', 'd'], lambda p: sha256(task_id || ':' || p) || p)),
+                lambda x: x[-1:]
+            ),
+            ''
+        ) as shown_order
+    from (
+        select * from with_answers
+        union all by name
+        select * from gold_tasks
+    ) as tasks
 )
 
 select * from final

@@ -4,8 +4,8 @@
 -- side (they differ for multi_model sets; `model` is the set's). `item_id` names what annotators saw: the same
 -- conversation so far and the same four answers in any order (the public release shows one pregenerated prompt's
 -- four answers to many people, each in a row of its own), so votes on one item can be counted together.
--- `is_pregenerated_first_prompt` is false when the annotator wrote the opening prompt (human files say so;
--- simulated and task conversations open with the prompt bank's).
+-- `is_pregenerated_first_prompt` is false when the annotator wrote the opening prompt (human files say so; a
+-- conversation opened live on a person's own message has a prompt with a writer; the others open on the bank's).
 create or replace table comparisons as
 with items as (  -- a set's texts gathered first: grouping by the set's messages as well cost seconds at scale
     select
@@ -25,6 +25,12 @@ opened_by as (
     where turn = 1
 ),
 
+written as (
+    select prompt_id
+    from main.prompts
+    where annotator_id is not null
+),
+
 chosen as (
     select
         an.annotation_id,
@@ -34,7 +40,8 @@ chosen as (
         an.source,
         an.explanation,
         an.chosen_position,
-        case when o.file_sha is null then true else o.is_pregenerated_first_prompt end as is_pregenerated_first_prompt,
+        o.file_sha is not null as from_file,
+        o.is_pregenerated_first_prompt as file_says,
         c.model as chosen_model,
         c.text as chosen_text
     from annotations as an
@@ -60,7 +67,10 @@ final as (
         ch.annotator_id,
         a.country,
         ch.source,
-        ch.is_pregenerated_first_prompt,
+        case
+            when ch.from_file then ch.file_says
+            else s.prompt_id not in (select w.prompt_id from written as w)
+        end as is_pregenerated_first_prompt,
         s.messages,
         s.messages[-1].content as prompt_text,
         ch.chosen_position,

@@ -69,8 +69,11 @@ create table if not exists main.task_results (
     education_level varchar,
     ethnicity varchar,
     political varchar,
+    shown_order varchar,  -- the order the tool showed the answers in (a permutation of abcd); null: as exported
     primary key (file_sha, source_line)
 );
+
+alter table main.task_results add column if not exists shown_order varchar;
 
 create table if not exists main.annotation_quarantine (
     file_sha varchar not null,

@@ -9,6 +9,8 @@ with final as (
         t.annotator_id::varchar as annotator_id,
         s.set_id::varchar as set_id,
         replace(t.preferred, 'response_', '')::varchar as chosen_position,
+        'abcd'::varchar as shown_order,  -- a Community Alignment file keeps no order: its columns' is the one known
+        (instr('abcd', replace(t.preferred, 'response_', '')))::bigint as shown_position,
         'human'::varchar as source,
         t.feedback::varchar as explanation,
         null::double as seconds,

@@ -1,4 +1,4 @@
--- annotator_quality: one row per annotator with annotations or attention-check answers: choices per position,
+-- annotator_quality: one row per annotator with annotations or attention-check answers: choices per position shown,
 -- the most-chosen position's share and a chi-square p-value against uniform (position bias), attention-check
 -- accuracy, median seconds and the share of too-fast choices, flags, a quality score in [0, 1] (the mean of the
 -- components the annotator has data for) and whether they passed. Input: `quality_rows` from Python.
@@ -9,10 +9,10 @@ with final as (
         source::varchar as source,
         country::varchar as country,
         annotations::bigint as annotations,
-        chosen_a::bigint as chosen_a,
-        chosen_b::bigint as chosen_b,
-        chosen_c::bigint as chosen_c,
-        chosen_d::bigint as chosen_d,
+        shown_1::bigint as shown_1,
+        shown_2::bigint as shown_2,
+        shown_3::bigint as shown_3,
+        shown_4::bigint as shown_4,
         max_position_share::double as max_position_share,
         position_p_value::double as position_p_value,
         gold_answered::bigint as gold_answered,

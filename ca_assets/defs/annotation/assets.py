@@ -23,8 +23,9 @@ from ca_assets.core.tables import write_table
 from ca_assets.core.union_views import union_views
 from ca_assets.defs.annotation.persona import persona_choice
 from ca_assets.defs.annotation.schemas import Annotations, Annotators, Assignments, UserTurns
-from ca_assets.defs.annotation.simulation import choose, explanation, seconds_to_choose, simulate_annotators
+from ca_assets.defs.annotation.simulation import choose, explanation, export_order, seconds_to_choose, shown_order, simulate_annotators
 from ca_assets.defs.annotation.user_simulator import next_user_message
+from ca_assets.defs.generation.sets import person_conversation_id
 from ca_assets.models.generation import Generator, ResponseCache
 from ca_assets.models.samplers import SamplingSettings
 from ca_assets.vocab import COUNTRIES, LANGS, POSITIONS, TURNS, turn_schema
@@ -303,6 +304,9 @@ def build_annotations(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetChec
                 )
             person = people.loc[s.annotator_id]
             rng = np.random.default_rng(stable_seed("choice", s.annotator_id, s.set_id, config.seed))
+            # The answers in the order this annotator is shown them: position bias favours the first shown.
+            shown = shown_order(s.annotator_id, s.set_id)
+            group = group.iloc[[POSITIONS.index(p) for p in shown]]
             pick = choose(
                 (person.ideal_trad_secular, person.ideal_surv_self), group[["trad_secular", "surv_self"]].to_numpy(),
                 person.position_bias, person.sharpness, rng, careless=bool(person.careless),
@@ -316,7 +320,9 @@ def build_annotations(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetChec
                     "turn": turn,
                     "annotator_id": s.annotator_id,
                     "set_id": s.set_id,
-                    "chosen_position": POSITIONS[pick],
+                    "chosen_position": shown[pick],
+                    "shown_order": shown,
+                    "shown_position": pick + 1,
                     "source": "simulated",
                     "explanation": explanation(rng, lang, group["pole"].iloc[pick]) if explains else None,
                     "seconds": seconds_to_choose(rng, s.annotator_id, int(group["words"].sum()), careless=bool(person.careless)),
@@ -330,10 +336,12 @@ def build_annotations(turn: int) -> tuple[dg.AssetsDefinition, list[dg.AssetChec
         if asks:
             _ask_personas(context, judge_generator, ResponseCache(duckdb.subdir("cache") / "persona_choice"), asks, turn)
         for r in answered.itertuples(index=False):  # people, through the task export and the inbox
-            conversation = r.conversation_id if turn > 1 else stable_id("conversation", r.annotator_id, r.set_id)
+            conversation = r.conversation_id if turn > 1 else person_conversation_id(r.annotator_id, r.request_id)
+            shown = r.shown_order if isinstance(r.shown_order, str) else export_order(r.set_id)  # the tool's, else the export's
             rows.append(
                 {"annotation_id": stable_id("annotation", conversation, turn), "conversation_id": conversation, "turn": turn,
-                 "annotator_id": r.annotator_id, "set_id": r.set_id, "chosen_position": r.chosen_position, "source": "human",
+                 "annotator_id": r.annotator_id, "set_id": r.set_id, "chosen_position": r.chosen_position,
+                 "shown_order": shown, "shown_position": shown.index(r.chosen_position) + 1, "source": "human",
                  "explanation": r.explanation, "seconds": r.seconds, "chooser": "human", "chooser_raw": None,
                  "file_sha": r.file_sha, "source_line": r.source_line}
             )
@@ -361,8 +369,10 @@ def _ask_personas(context, generator: Generator, cache: ResponseCache, asks: lis
         for done, ((row, _), verdict) in enumerate(zip(asks, verdicts, strict=True), start=1):
             if verdict.position is None:
                 row.update(chooser="utility_after_llm_failed", chooser_raw=verdict.raw)
-            else:
-                row.update(chosen_position=verdict.position, explanation=verdict.explanation, chooser="llm_persona")
+            else:  # the persona saw the answers in the row's shown order, labelled a-d as shown
+                shown_at = POSITIONS.index(verdict.position)
+                row.update(chosen_position=row["shown_order"][shown_at], shown_position=shown_at + 1,
+                           explanation=verdict.explanation, chooser="llm_persona")  # fmt: skip
             if done % 20 == 0 or done == len(asks):
                 context.log.info(f"turn {turn}: {done}/{len(asks)} persona choices")
 

@@ -13,6 +13,7 @@ from ca_assets.vocab import (
     MAX_TURNS,
     POSITIONS,
     SAMPLERS,
+    SHOWN_ORDER,
 )
 
 
@@ -105,6 +106,13 @@ class Annotations(Model):
     annotator_id: Series[str] = pa.Field(description="Annotator who chose")
     set_id: Series[str] = pa.Field(**ID, description="Candidate set shown at this turn")
     chosen_position: Series[str] = pa.Field(isin=POSITIONS, description="Position a–d of the chosen answer in its set")
+    shown_order: Series[str] = pa.Field(
+        str_matches=SHOWN_ORDER,
+        description="Order the annotator saw the answers in (cadb: c first), seeded per (annotator, set); abcd for a CA file",
+    )
+    shown_position: Series[int] = pa.Field(
+        ge=1, le=4, description="Where the chosen answer was shown, 1–4: what position bias is judged on"
+    )
     source: Series[str] = pa.Field(isin=["simulated", "human"], description="simulated, or human (from an ingested file)")
     explanation: Series[str] = pa.Field(nullable=True, description="Annotator's written reason for the choice; null when none")
     seconds: Series[float] = pa.Field(  # time to choose; null when a file does not say
@@ -126,6 +134,14 @@ class Annotations(Model):
 
     class Config:
         unique = ["conversation_id", "turn"]
+
+    @pa.dataframe_check
+    def shown_position_is_the_chosen_answers(cls, frame) -> Series[bool]:
+        return pd.Series(
+            [order[p - 1] == c
+             for order, p, c in zip(frame["shown_order"], frame["shown_position"], frame["chosen_position"], strict=True)],
+            index=frame.index, dtype=bool,
+        )  # fmt: skip
 
     @pa.dataframe_check
     def chooser_matches_source(cls, frame) -> Series[bool]:
@@ -178,6 +194,12 @@ class AnnotationTasks(Model):
     )
     candidate_id_d: Series[str] = pa.Field(
         nullable=True, description="Candidate id of the response at position d; null for an attention check"
+    )
+
+    shown_order: Series[str] = pa.Field(
+        str_matches=SHOWN_ORDER,
+        description="Order to show the responses in (cadb: response_c first), seeded per task; "
+        "a result that does not say its own is taken to have shown this",
     )
 
     @pa.dataframe_check

@@ -6,7 +6,9 @@ within a country vary more than countries do, hence the wide within-country spre
 Axes: `trad_secular` (traditional < 0 < secular-rational), `surv_self` (survival < 0 < self-expression).
 """
 
+import hashlib
 import json
+import random
 from functools import cache
 
 import numpy as np
@@ -21,7 +23,7 @@ from ca_assets.formats.demographics import (
     POLITICAL_LEANINGS,
     POLITICAL_OPT_OUTS,
 )
-from ca_assets.vocab import COUNTRIES
+from ca_assets.vocab import COUNTRIES, POSITIONS
 
 WITHIN_COUNTRY_SD = 0.8
 
@@ -74,6 +76,22 @@ def _demographics(rng: np.random.Generator, trad_secular: float) -> dict:
 
 CARELESS_FIRST_SHARE = 0.8  # a careless annotator clicks the first answer this often, else any at random
 CARELESS_SPEEDUP = 0.25  # and takes a quarter of the time a reader would
+
+
+def shown_order(annotator_id: str, set_id: str) -> str:
+    """The order a set's answers are shown to an annotator, seeded per (annotator, set): a reload, a rerun and the
+    live app show the same. Every source stores it, so quality control judges position bias on what people saw
+    (a set's generation order can carry its content: an nc set's first answer may lean one way)."""
+    order = list(POSITIONS)
+    random.Random(stable_seed("shown_order", annotator_id, set_id)).shuffle(order)
+    return "".join(order)
+
+
+def export_order(task_id: str) -> str:
+    """The order the task export asks a tool to show a task's answers in (the annotator is not known when a file
+    is exported): what a result that does not say its order is taken to have shown. The SQL of the export computes
+    the same (sql/annotation/annotation_tasks.sql: positions sorted by sha256 of task id and position)."""
+    return "".join(sorted(POSITIONS, key=lambda p: hashlib.sha256(f"{task_id}:{p}".encode()).hexdigest() + p))
 
 
 def choose(

@@ -54,13 +54,18 @@ def _requests_first_turn(con, config: GenerationConfig, generator: Generator, la
         raise dg.Failure("the multi_model sampler needs at least two models in the generator's multi_model list")
     prompts = con.sql(load_sql("generation", "queries", "generation_prompts")).df()
     prompts = prompts[prompts["lang"].isin(langs)]
+    # An opening a person wrote live is sampled with the sampler the app used for it, whatever the bank's are:
+    # the person has seen that set (a cache hit here), and no one else answers its prompt.
+    written = prompts[prompts["annotator_id"].notna()]
+    prompts = prompts[prompts["annotator_id"].isna()]
     if config.prompts_per_language:
         prompts = prompts.groupby("lang", sort=True).head(config.prompts_per_language)
+    pairs = [(p, sampler) for p in prompts.itertuples(index=False) for sampler in config.samplers]
+    pairs += [(p, p.sampler) for p in written.itertuples(index=False)]
     rows = [
         {"prompt_id": p.prompt_id, "lang": p.lang, "sampler": sampler, "conversation_id": None, "key": sample_key(p.prompt_id, 1, None),
          "messages": [{"role": "user", "content": p.text}]}
-        for p in prompts.itertuples(index=False)
-        for sampler in config.samplers
+        for p, sampler in pairs
     ]
     return pd.DataFrame(rows, columns=["prompt_id", "lang", "sampler", "conversation_id", "key", "messages"])
 

@@ -15,6 +15,12 @@ def request_id(prompt_id: str, turn: int, sampler: str, conversation_id: str | N
     return stable_id("request", prompt_id, turn, sampler, conversation_id)
 
 
+def person_conversation_id(annotator_id: str, first_request_id: str) -> str:
+    """A person's conversation (task results, the live app), named by the first-turn request it opened on: the app
+    knows it before the set exists (an opening a person writes is sampled while they wait)."""
+    return stable_id("conversation", annotator_id, first_request_id)
+
+
 def sample_key(prompt_id: str, turn: int, conversation_id: str | None) -> str:
     """What seeds a set's requests: the prompt id at turn 1, the conversation and turn later."""
     return prompt_id if turn == 1 else f"{conversation_id}:{turn}"

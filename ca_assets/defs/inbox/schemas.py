@@ -12,6 +12,7 @@ from ca_assets.vocab import (
     LANGS,
     MAX_TURNS,
     POSITIONS,
+    SHOWN_ORDER,
     UNKNOWN_SAMPLER,
     conversation_problem,
 )
@@ -140,6 +141,9 @@ class TaskResults(AnnotatorFields):
     )
     assigned_lang: Series[str] = pa.Field(
         nullable=True, description="Language the annotator was assigned, as given (not checked); null where not given"
+    )
+    shown_order: Series[str] = pa.Field(
+        nullable=True, str_matches=SHOWN_ORDER, description="Order the tool showed the answers in (cadb: c first); null: the export's"
     )
 
     class Config:

@@ -8,6 +8,8 @@ answer of an attention check is not exported.
 Results (dropped in inbox/ as `*.jsonl`, or `*.csv` with a `task_id` column): one row per answered task:
   task_id, annotator_id, chosen (a–d)                          required
   explanation, seconds, next_message                           optional (next_message continues the conversation)
+  shown_order                                                  optional: the order the answers were shown in, e.g.
+                                                               "cadb" (c first); absent: the export's shown_order
   assigned_lang, annotator_country, annotator_age, annotator_gender, annotator_education_level,
   annotator_ethnicity, annotator_political                     optional, the release's annotator fields
 A result may also carry the exported task's own columns (a tool that returns each task with the choice added):
@@ -30,13 +32,15 @@ TASK_RESULTS_FORMAT = "task_results"
 REQUIRED = ("task_id", "annotator_id", "chosen")
 OPTIONAL = (
     "explanation", "seconds", "next_message", "assigned_lang", "annotator_country", "annotator_age",
-    "annotator_gender", "annotator_education_level", "annotator_ethnicity", "annotator_political",
+    "annotator_gender", "annotator_education_level", "annotator_ethnicity", "annotator_political", "shown_order",
 )
 FIELDS = (*REQUIRED, *OPTIONAL)
 # The export's columns a returned task may still carry (read, then ignored: the inbox trusts the exported tasks).
 EXPORTED = tuple(column for column in AnnotationTasks.to_schema().columns if column not in FIELDS)
 # Order in which a quarantined result's reasons are listed; the first is its `reason`.
-RESULT_PROBLEMS = ("missing_field", "unknown_task", "wrong_annotator", "bad_label", "bad_seconds", "duplicate_submission")
+RESULT_PROBLEMS = (
+    "missing_field", "unknown_task", "wrong_annotator", "bad_label", "bad_shown_order", "bad_seconds", "duplicate_submission",
+)
 
 
 def is_task_results(path: Path, data: bytes | None = None) -> bool:

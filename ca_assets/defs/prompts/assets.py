@@ -39,10 +39,11 @@ def _read(context: dg.AssetExecutionContext, sources: PromptSources, duckdb: Duc
 def prompts(context: dg.AssetExecutionContext, duckdb: DuckDB, prompt_sources: PromptSources) -> dg.MaterializeResult:
     """The prompts candidate sets are generated for.
 
-    Grain: one row per distinct prompt (language + normalised text), with the file and line it was first read from.
-    Sources: the bundled bank in prompts/bank/ (everyday, value-laden prompts written for this project in en, fr,
-    it, pt, hi) and the files named by the `prompt_sources` resource (JSONL, CSV or Parquet under the data
-    directory), NFC- and whitespace-normalised, deduplicated, with the language a detector finds beside the
+    Grain: one row per distinct prompt (language + normalised text; + writer for an opening written live), with the
+    file and line it was first read from. Sources: the bundled bank in prompts/bank/ (everyday, value-laden prompts
+    written for this project in en, fr, it, pt, hi), the files named by the `prompt_sources` resource (JSONL, CSV
+    or Parquet under the data directory) and the openings people wrote in the live annotation app
+    (<data>/openings/), NFC- and whitespace-normalised, deduplicated, with the language a detector finds beside the
     declared one. Partitioned by language: materializing `fr` replaces the French rows only.
     """
     langs = list(context.partition_keys)  # a run covers one language or a range of them
@@ -59,6 +60,7 @@ def prompts(context: dg.AssetExecutionContext, duckdb: DuckDB, prompt_sources: P
         files=dg.MetadataValue.json(list(prompt_sources.files)),
         rows_read=rows_read,
         kept=len(kept),
+        written_openings=int(mine["annotator_id"].notna().sum()),
         quarantined=len(quarantined),
         per_language=dg.MetadataValue.json(mine["lang"].value_counts().sort_index().to_dict()),
     )

@@ -1,6 +1,11 @@
 """Where prompts come from: the bundled bank (prompts/bank/<lang>.jsonl, one {"topic", "text", "source"} object per
-line) and the user's own prompt files (JSONL, CSV or Parquet under the data directory), split into the prompts
-kept and the rows quarantined with a reason, so that rows read = prompts kept + rows quarantined.
+line), the user's own prompt files (JSONL, CSV or Parquet under the data directory) and the openings people wrote in
+the live annotation app (<data>/openings/*.jsonl), split into the prompts kept and the rows quarantined with a
+reason, so that rows read = prompts kept + rows quarantined.
+
+A written opening is its writer's prompt: its id includes the writer, so two people who open with the same words
+(or with a bank prompt's) each get a prompt, and a set, of their own; it is sampled only with the sampler the app
+used for it, and only its writer may answer it.
 
 The bank ships with the project: a malformed bank line is a bug, and an error. A user's file is input: a file whose
 structure is broken (not UTF-8, not JSON lines, a CSV with the wrong number of fields, no `text` or `lang` column,
@@ -22,16 +27,19 @@ from ca_assets.core.ids import stable_id
 from ca_assets.core.paths import PROMPTS_DIR
 from ca_assets.formats.ca_csv import FileRejected, csv_records, decode, jsonl_records
 from ca_assets.models.language import detect_lang
-from ca_assets.vocab import LANGS
+from ca_assets.vocab import LANGS, SAMPLERS
 
 BANK_DIR = PROMPTS_DIR / "bank"
+OPENINGS_DIR = "openings"  # under the data directory, written by the live annotation app (ca_assets/annotate)
 REQUIRED = ("text", "lang")
 OPTIONAL = ("topic", "source")
+OPENING_COLUMNS = ("text", "lang", "annotator_id", "sampler")
+WRITTEN_SOURCE = "annotator"
 SUFFIXES = (".jsonl", ".csv", ".parquet")
 MAX_PROMPT_CHARS = 10_000  # far above any chat prompt: a longer cell is pasted data
 # Order in which a quarantined row's reason is chosen.
-PROBLEMS = ("empty_text", "unknown_language", "text_too_long", "duplicate")
-PROMPT_COLUMNS = ["prompt_id", "lang", "topic", "text", "source", "file", "line"]
+PROBLEMS = ("empty_text", "unknown_language", "text_too_long", "no_annotator", "unknown_sampler", "duplicate")
+PROMPT_COLUMNS = ["prompt_id", "lang", "topic", "text", "source", "annotator_id", "sampler", "file", "line"]
 QUARANTINE_COLUMNS = ["file", "line", "lang", "reason", "detail", "raw_row"]
 
 
@@ -44,6 +52,9 @@ class PromptSources(dg.ConfigurableResource):
         "JSONL, CSV or Parquet with columns text and lang, and optionally topic and source. Read after the bank.",
     )
     bundled_bank: bool = Field(default=True, description="Read the bundled bank (prompts/bank/) too.")
+    openings: bool = Field(
+        default=True, description="Read the openings people wrote in the live annotation app (<data>/openings/*.jsonl)."
+    )
 
 
 def normalise(text: str) -> str:
@@ -51,8 +62,10 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
 
 
-def prompt_id(lang: str, text: str) -> str:
-    return stable_id("prompt", lang, normalise(text).casefold())
+def prompt_id(lang: str, text: str, writer: str | None = None) -> str:
+    """A bank or file prompt: its language and text. A written opening: its writer's too (see the module's doc)."""
+    key = normalise(text).casefold()
+    return stable_id("prompt", lang, key) if writer is None else stable_id("prompt", lang, key, writer)
 
 
 def bank_languages() -> list[str]:
@@ -131,16 +144,30 @@ def read_prompt_file(path: Path, name: str) -> list[dict]:
     ]
 
 
-def _check_header(columns: list[str], name: str) -> None:
-    missing = [column for column in REQUIRED if column not in columns]
-    unknown = sorted(set(columns) - {*REQUIRED, *OPTIONAL})
+def read_openings(data_root: Path) -> list[dict]:
+    """The openings the live app wrote (<data>/openings/*.jsonl, by name), as prompt rows with their writer and
+    sampler; FileRejected if a file's structure is broken."""
+    rows = []
+    for path in sorted((Path(data_root) / OPENINGS_DIR).glob("*.jsonl")):
+        name = f"{OPENINGS_DIR}/{path.name}"
+        records, lines = jsonl_records(decode(path.read_bytes(), name), name)
+        for record, line in zip(records, lines, strict=True):
+            _check_header(sorted(record), name, OPENING_COLUMNS, ())
+            row = {column: _cell(record.get(column)) for column in OPENING_COLUMNS}
+            rows.append({**row, "topic": None, "source": WRITTEN_SOURCE, "written": True, "file": name, "line": line})
+    return rows
+
+
+def _check_header(columns: list[str], name: str, required=REQUIRED, optional=OPTIONAL) -> None:
+    missing = [column for column in required if column not in columns]
+    unknown = sorted(set(columns) - {*required, *optional})
     if missing or unknown:
         raise FileRejected(
             "header",
             f"{name}: " + "; ".join(
                 part for part in (
                     f"lacks the columns {missing}" if missing else "",
-                    f"has columns this reader does not know {unknown} (allowed: {[*REQUIRED, *OPTIONAL]})" if unknown else "",
+                    f"has columns this reader does not know {unknown} (allowed: {[*required, *optional]})" if unknown else "",
                 ) if part
             ),
         )  # fmt: skip
@@ -152,6 +179,8 @@ def split_prompts(rows: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
     for row in rows:
         text = normalise(row["text"] or "")
         lang = (row["lang"] or "").strip()
+        written = bool(row.get("written"))
+        writer, sampler = (row.get("annotator_id") or "").strip() or None, row.get("sampler")
         problem, detail = None, None
         if not text:
             problem = "empty_text"
@@ -159,14 +188,19 @@ def split_prompts(rows: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
             problem, detail = "unknown_language", f"{lang!r} is not a configured language {list(LANGS)} (CA_LANGUAGES)"
         elif len(text) > MAX_PROMPT_CHARS:
             problem, detail = "text_too_long", f"{len(text)} characters"
+        elif written and writer is None:
+            problem = "no_annotator"
+        elif written and sampler not in SAMPLERS:
+            problem, detail = "unknown_sampler", f"{sampler!r} is not one of {list(SAMPLERS)}"
         else:
-            key = prompt_id(lang, text)
+            key = prompt_id(lang, text, writer if written else None)
             if key in seen:
                 problem, detail = "duplicate", f"same prompt as {seen[key]}"
             else:
                 seen[key] = f"{row['file']}:{row['line']}"
         if problem:
-            raw = {column: row[column] for column in (*REQUIRED, *OPTIONAL) if row[column] is not None}
+            columns = OPENING_COLUMNS if written else (*REQUIRED, *OPTIONAL)
+            raw = {column: row[column] for column in columns if row[column] is not None}
             quarantined.append(
                 {"file": row["file"], "line": row["line"], "lang": lang or None, "reason": problem, "detail": detail,
                  "raw_row": json.dumps(raw, ensure_ascii=False)}
@@ -174,6 +208,7 @@ def split_prompts(rows: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
             continue
         kept.append(
             {"prompt_id": key, "lang": lang, "topic": row["topic"] or "", "text": text, "source": row["source"] or row["file"],
+             "annotator_id": writer if written else None, "sampler": sampler if written else None,
              "file": row["file"], "line": row["line"]}
         )  # fmt: skip
     return pd.DataFrame(kept, columns=PROMPT_COLUMNS), pd.DataFrame(quarantined, columns=QUARANTINE_COLUMNS)
@@ -184,5 +219,7 @@ def read_sources(sources: PromptSources, data_root: Path) -> tuple[pd.DataFrame,
     rows = read_bank() if sources.bundled_bank else []
     for relative in sources.files:
         rows += read_prompt_file(user_file(data_root, relative), relative)
+    if sources.openings:
+        rows += read_openings(data_root)
     kept, quarantined = split_prompts(rows)
     return kept, quarantined, len(rows)

@@ -40,9 +40,9 @@ class QualityRules(dg.ConfigurableResource):
 
 
 def score_annotators(counts: pd.DataFrame, rules: QualityRules) -> pd.DataFrame:
-    """`counts`: one row per annotator with annotations, chosen_a…chosen_d, gold_answered, gold_correct,
+    """`counts`: one row per annotator with annotations, shown_1…shown_4 (choices per position shown), gold_answered, gold_correct,
     timed and too_fast. Returns it with the metrics, flags, quality_score and passed."""
-    chosen = counts[[f"chosen_{p}" for p in POSITIONS]].to_numpy(dtype=float)
+    chosen = counts[[f"shown_{n}" for n in range(1, len(POSITIONS) + 1)]].to_numpy(dtype=float)
     n = chosen.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         max_share = np.where(n > 0, chosen.max(axis=1) / np.maximum(n, 1), np.nan)

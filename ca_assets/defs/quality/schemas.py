@@ -46,10 +46,10 @@ class AnnotatorQuality(Model):
     country: Series[str] = pa.Field(nullable=True, description="Annotator's country, lower case; null when no file gives one")
     source: Series[str] = pa.Field(isin=["simulated", "human"], description="Annotator source: simulated or human")
     annotations: Series[int] = pa.Field(ge=0, description="Annotations (best-of-4 choices) the annotator made, all turns")
-    chosen_a: Series[int] = pa.Field(ge=0, description="Annotations choosing position a")
-    chosen_b: Series[int] = pa.Field(ge=0, description="Annotations choosing position b")
-    chosen_c: Series[int] = pa.Field(ge=0, description="Annotations choosing position c")
-    chosen_d: Series[int] = pa.Field(ge=0, description="Annotations choosing position d")
+    shown_1: Series[int] = pa.Field(ge=0, description="Annotations choosing the answer shown first")
+    shown_2: Series[int] = pa.Field(ge=0, description="Annotations choosing the answer shown second")
+    shown_3: Series[int] = pa.Field(ge=0, description="Annotations choosing the answer shown third")
+    shown_4: Series[int] = pa.Field(ge=0, description="Annotations choosing the answer shown fourth")
     timed: Series[int] = pa.Field(ge=0, description="Annotations with a recorded time")
     too_fast: Series[int] = pa.Field(
         ge=0, description="Annotations chosen faster than max_words_per_second (default 10) over the four answers' words"

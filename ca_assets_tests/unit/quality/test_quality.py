@@ -16,8 +16,8 @@ def _counts(**rows) -> pd.DataFrame:
     """One annotator per keyword: (chosen a, b, c, d), gold answered, gold correct, timed, too fast."""
     records = []
     for name, ((a, b, c, d), gold, right, timed, fast) in rows.items():
-        records.append({"annotator_id": name, "annotations": a + b + c + d, "chosen_a": a, "chosen_b": b, "chosen_c": c,
-                        "chosen_d": d, "gold_answered": gold, "gold_correct": right, "timed": timed, "too_fast": fast})
+        records.append({"annotator_id": name, "annotations": a + b + c + d, "shown_1": a, "shown_2": b, "shown_3": c,
+                        "shown_4": d, "gold_answered": gold, "gold_correct": right, "timed": timed, "too_fast": fast})
     return pd.DataFrame(records)
 
 
@@ -52,7 +52,7 @@ def test_simulated_careless_annotators_are_caught_and_readers_are_not():
         seconds = [seconds_to_choose(rng, person["annotator_id"], 100, careless=person["careless"]) for _ in picks]
         gold = [answer_gold(rng, POSITIONS[i % 4], POSITIONS, person["careless"]) == POSITIONS[i % 4] for i in range(3)]
         chosen = np.bincount(picks, minlength=4)
-        counts = {f"chosen_{p}": int(n) for p, n in zip(POSITIONS, chosen, strict=True)}
+        counts = {f"shown_{k}": int(n) for k, n in enumerate(chosen, start=1)}  # choose() picks among answers as shown
         rows.append({"annotator_id": person["annotator_id"], "annotations": 12, **counts, "gold_answered": 3,
                      "gold_correct": sum(gold), "timed": 12,
                      "too_fast": sum(100 / s > RULES.max_words_per_second for s in seconds), "careless": person["careless"]})

@@ -2,9 +2,11 @@
 -- turn's schema): the human annotations of the turn.
 select
     s.set_id,
+    s.request_id,
     s.conversation_id,
     r.annotator_id,
     r.chosen_position,
+    r.shown_order,
     r.explanation,
     r.seconds,
     r.file_sha,

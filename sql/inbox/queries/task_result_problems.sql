@@ -9,6 +9,7 @@ with rows as (
         nullif(trim(annotator_id), '') as annotator_id,
         nullif(trim(chosen), '') as chosen,
         nullif(trim(seconds), '') as seconds,
+        nullif(lower(trim(shown_order)), '') as shown_order,
         row_number() over (partition by trim(annotator_id), trim(task_id) order by source_line) as occurrence
     from result_rows
 ),
@@ -31,6 +32,10 @@ final as (
     select source_line, 'bad_label', 'chosen is ' || chosen || ', not a, b, c or d'
     from rows
     where chosen is not null and regexp_replace(lower(chosen), '^response_', '') not in ('a', 'b', 'c', 'd')
+    union all
+    select source_line, 'bad_shown_order', 'shown_order is ' || shown_order || ', not an order of a, b, c and d'
+    from rows
+    where shown_order is not null and array_to_string(list_sort(string_split(shown_order, '')), '') <> 'abcd'
     union all
     -- NaN, Infinity and 1e999 (which JSON readers make infinite) are not a duration either.
     select source_line, 'bad_seconds', 'seconds is ' || seconds || ', not a number of seconds'

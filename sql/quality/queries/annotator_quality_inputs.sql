@@ -1,4 +1,5 @@
--- annotator_quality_inputs: per annotator with annotations or attention-check answers: choices per position,
+-- annotator_quality_inputs: per annotator with annotations or attention-check answers: choices per position shown
+-- (position bias and straight-lining are about what people saw, not the set's generation order),
 -- attention checks answered and right, timed choices and those faster than $max_words_per_second over the
 -- words shown (a read; annotator_quality adds the tests and the score in Python).
 with words as (
@@ -11,10 +12,10 @@ choices as (
     select
         an.annotator_id,
         count(*) as annotations,
-        count(*) filter (where an.chosen_position = 'a') as chosen_a,
-        count(*) filter (where an.chosen_position = 'b') as chosen_b,
-        count(*) filter (where an.chosen_position = 'c') as chosen_c,
-        count(*) filter (where an.chosen_position = 'd') as chosen_d,
+        count(*) filter (where an.shown_position = 1) as shown_1,
+        count(*) filter (where an.shown_position = 2) as shown_2,
+        count(*) filter (where an.shown_position = 3) as shown_3,
+        count(*) filter (where an.shown_position = 4) as shown_4,
         count(an.seconds) as timed,
         count(*) filter (where w.words / an.seconds > $max_words_per_second) as too_fast,
         median(an.seconds) as median_seconds
@@ -37,10 +38,10 @@ select
     a.source,
     a.country,
     coalesce(c.annotations, 0) as annotations,
-    coalesce(c.chosen_a, 0) as chosen_a,
-    coalesce(c.chosen_b, 0) as chosen_b,
-    coalesce(c.chosen_c, 0) as chosen_c,
-    coalesce(c.chosen_d, 0) as chosen_d,
+    coalesce(c.shown_1, 0) as shown_1,
+    coalesce(c.shown_2, 0) as shown_2,
+    coalesce(c.shown_3, 0) as shown_3,
+    coalesce(c.shown_4, 0) as shown_4,
     coalesce(g.gold_answered, 0) as gold_answered,
     coalesce(g.gold_correct, 0) as gold_correct,
     coalesce(c.timed, 0) as timed,
