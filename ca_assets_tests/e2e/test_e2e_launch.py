@@ -8,6 +8,7 @@ import pytest
 
 from ca_assets.core.duckdb import DuckDB
 from ca_assets.core.sql import load_sql
+from ca_assets.defs.annotation.simulation import shown_order
 from ca_assets.definitions import defs
 from ca_assets.vocab import SOURCE_SCHEMAS
 from ca_assets_tests.support.graph_launch import DEMO_LAUNCH
@@ -108,3 +109,13 @@ def test_conversations_run_four_turns_and_each_continues_the_chosen_answer(launc
         broken = con.sql(load_sql("annotation", "queries", "conversation_breaks")).fetchall()
     assert sorted(turns) == [1, 2, 3, 4], turns
     assert broken == []
+
+
+def test_every_simulated_choice_stores_the_order_its_annotator_saw(launched):
+    """The simulated annotators see each set in the seeded order the live app shows people (one function), and the
+    position quality control judges is where the chosen answer was shown."""
+    with DuckDB(data_dir=str(launched.data)).connect(read_only=True) as con:
+        rows = con.sql("select annotator_id, set_id, shown_order, shown_position, chosen_position from annotations"
+                       " where source = 'simulated'").fetchall()  # fmt: skip
+    assert rows and all(order == shown_order(a, s) and order[p - 1] == c for a, s, order, p, c in rows)
+    assert len({order for _, _, order, _, _ in rows}) > 1

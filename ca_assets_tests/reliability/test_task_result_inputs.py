@@ -78,3 +78,13 @@ def test_line_separators_inside_json_strings_and_the_exported_columns_are_kept_a
         rows = con.sql("select task_id, chosen_position, explanation, source_line from task_results").fetchall()
         quarantined = con.sql("select count(*) from annotation_quarantine").fetchall()[0][0]
     assert rows == [(TASK, "c", explanation, 1)] and quarantined == 0
+
+
+def test_a_shown_order_that_is_not_an_order_of_the_four_answers_is_quarantined(duckdb):
+    lines = [{"task_id": "set-1", "annotator_id": f"ann-{i}", "chosen": "b", "shown_order": order}
+             for i, order in enumerate(["DCBA", "abca", "abcde", "ab", "wxyz"])]  # fmt: skip
+    assert _ingest(duckdb, "orders.jsonl", "".join(json.dumps(line) + "\n" for line in lines)).success
+    with duckdb.connect(read_only=True) as con:
+        kept = con.sql("select shown_order from task_results").fetchall()
+        reasons = con.sql("select reason from annotation_quarantine order by source_line").fetchall()
+    assert kept == [("dcba",)] and reasons == [("bad_shown_order",)] * 4

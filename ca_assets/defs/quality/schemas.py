@@ -89,7 +89,7 @@ class AnnotatorQuality(Model):
 
     @pa.dataframe_check
     def choices_add_up(cls, frame) -> Series[bool]:
-        return frame[[f"chosen_{p}" for p in POSITIONS]].sum(axis=1) == frame["annotations"]
+        return frame[[f"shown_{n}" for n in range(1, len(POSITIONS) + 1)]].sum(axis=1) == frame["annotations"]
 
     @pa.dataframe_check
     def known_flags(cls, frame) -> Series[bool]:
