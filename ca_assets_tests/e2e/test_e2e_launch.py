@@ -8,8 +8,8 @@ import pytest
 
 from ca_assets.core.duckdb import DuckDB
 from ca_assets.core.sql import load_sql
-from ca_assets.defs.annotation.simulation import shown_order
 from ca_assets.definitions import defs
+from ca_assets.defs.annotation.simulation import shown_order
 from ca_assets.vocab import SOURCE_SCHEMAS
 from ca_assets_tests.support.graph_launch import DEMO_LAUNCH
 
