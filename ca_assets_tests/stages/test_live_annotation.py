@@ -46,6 +46,7 @@ pytestmark = pytest.mark.slow
 CLI = str(Path(sys.executable).with_name("ca-assets"))
 MARKUP = '<script>alert(1)</script><img src=x onerror="alert(2)">'
 OPENING = "How do I tell my <b>neighbours</b> their music is too loud?"
+PERSON = "person-7"  # an annotation tool's user: results dropped in the inbox as a file
 DEMOGRAPHICS = {"age": "35-45", "gender": "female", "education_level": "Post-secondary graduate",
                 "ethnicity": "Prefer not to say", "political": "Moderate"}  # fmt: skip
 PHONE = (412, 915)
@@ -340,10 +341,26 @@ def test_the_admin_page_shows_progress_and_closes_the_study(journey):
 def pipeline(journey):
     """The app's exports through the pipeline, one refresh at a time, until nothing new arrives: each refresh
     ingests what the last export could send and generates the next turn (from the cache), whose task the next
-    export then answers. Then quality control, comparisons and the release."""
+    export then answers. Then quality control, comparisons and the release.
+
+    Beside the app, an annotation tool's results file (the file path of the same format): PERSON answers a
+    first-turn set (no next message: a new turn would be a request the app never made), an attention check, and a
+    task that was never exported."""
     data = journey[0]
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     duckdb = DuckDB(data_dir=str(data))
+    first_export = export_tasks(duckdb)
+    task = next(t for t in first_export if t["kind"] == "set" and t["lang"] == "en")
+    gold = next(t for t in first_export if t["kind"] == "gold" and t["lang"] == "en")
+    with duckdb.connect(read_only=True) as con:
+        right = con.sql("select correct_position from gold_items where item_id = $id", params={"id": gold["task_id"]}).fetchall()[0][0]
+    results = [
+        {"task_id": task["task_id"], "annotator_id": PERSON, "chosen": "b", "explanation": "Le plus honnête.",
+         "seconds": 42, "assigned_lang": "en", "annotator_country": "united states"},
+        {"task_id": gold["task_id"], "annotator_id": PERSON, "chosen": right, "seconds": 9},
+        {"task_id": "no-such-task", "annotator_id": PERSON, "chosen": "a"},
+    ]  # fmt: skip
+    (duckdb.subdir("inbox") / "results.jsonl").write_text("".join(json.dumps(r) + "\n" for r in results), encoding="utf-8")
     cached_before = _cached(data)
     refreshes, files = 0, set()
     while True:  # the running app exports too (every minute): rounds go on until no new file arrives
@@ -352,8 +369,7 @@ def pipeline(journey):
         if now == files:
             break
         files = now
-        assert materialize_conversations(duckdb, Generator()).success
-        export_tasks(duckdb)
+        assert materialize_conversations(duckdb, Generator(), export=True).success
         refreshes += 1
         assert refreshes <= 8, "the exports never ran dry"
     result = dg.materialize(
@@ -364,12 +380,12 @@ def pipeline(journey):
         # The person chose within a second or two of each page: quality control's reading-speed rule would drop them.
         resources={"duckdb": duckdb, "quality_rules": QualityRules(max_words_per_second=10**6), "release": ReleaseSettings()},
     )  # fmt: skip
-    return duckdb, refreshes, cached_before, result
+    return duckdb, refreshes, cached_before, result, (task, first_export)
 
 
 def test_the_pipeline_ingests_the_whole_conversation_and_writes_the_sets_seen_live(journey, pipeline):
     data = journey[0]
-    duckdb, refreshes, cached_before, released = pipeline
+    duckdb, refreshes, cached_before, released, _ = pipeline
     with _store(data) as con:
         live = {r["turn"]: dict(r) for r in con.execute(
             "select s.turn, s.set_id, ch.chosen, ch.shown_order, ch.shown_position from sets s join choices ch"
@@ -398,7 +414,7 @@ def test_the_pipeline_ingests_the_whole_conversation_and_writes_the_sets_seen_li
 
 def test_the_conversation_is_in_the_release_and_a_rerun_generates_nothing(journey, pipeline):
     data = journey[0]
-    duckdb, _, cached_before, released = pipeline
+    duckdb, _, cached_before, released, _ = pipeline
     assert released.success and [e.check_name for e in released.get_asset_check_evaluations() if not e.passed] == []
     with duckdb.connect(read_only=True) as con:
         in_release = con.sql("select turn, is_pregenerated_first_prompt from release.comparisons where conversation_id in"
@@ -409,3 +425,55 @@ def test_the_conversation_is_in_the_release_and_a_rerun_generates_nothing(journe
     assert sum(OPENING in json.dumps(row, ensure_ascii=False) for row in trl) == 12  # every pair of every turn
     assert materialize_conversations(duckdb, Generator()).success
     assert _cached(data) == cached_before
+
+
+def test_the_task_export_has_open_first_turn_sets_and_attention_checks_without_answers(pipeline):
+    _, first = pipeline[4]
+    assert {t["kind"] for t in first} == {"set", "gold"}
+    for t in first:
+        assert "correct_position" not in t and t["history"] == [] and t["annotator_id"] is None
+        assert all(t[f"response_{p}"] for p in "abcd") and sorted(t["shown_order"]) == list("abcd")
+
+
+def test_a_tools_results_join_the_annotations(pipeline):
+    duckdb, task = pipeline[0], pipeline[4][0]
+    with duckdb.connect(read_only=True) as con:
+        rows = con.sql(
+            "select turn, chosen_position, shown_order, source, explanation, seconds, source_line from annotations"
+            " where annotator_id = $p", params={"p": PERSON},
+        ).fetchall()  # fmt: skip
+        quarantined = con.sql("select reason from annotation_quarantine where raw_row->>'task_id' = 'no-such-task'").fetchall()
+        gold = con.sql("select correct, source from gold_answers where annotator_id = $p", params={"p": PERSON}).fetchall()
+        country = con.sql("select country from annotators where annotator_id = $p", params={"p": PERSON}).fetchall()
+        going_on = con.sql("select count(*) from turn_2.user_turns where annotator_id = $p", params={"p": PERSON}).fetchall()
+    # Traceable to line 1 of results.jsonl; shown in the order the export asked for, since the result names none.
+    assert rows == [(1, "b", task["shown_order"], "human", "Le plus honnête.", 42.0, 1)]
+    assert quarantined == [("unknown_task",)] and gold == [(True, "human")] and country == [("united states",)]
+    assert going_on == [(0,)]  # no next message: the conversation ends at turn 1
+
+
+def test_llm_persona_chooser_through_the_real_model(pipeline):
+    """Runs last: it re-annotates turn 1 with the persona chooser."""
+    from ca_assets.defs.annotation.assets import turn_assets
+
+    duckdb = pipeline[0]
+    [first_turn] = [a for a in turn_assets if a.key.path == ["turn_1", "annotations"]]
+    result = dg.materialize(
+        [first_turn], resources={"duckdb": duckdb, "judge_generator": Generator()},
+        run_config={"ops": {"turn_1__annotations": {"config": {"chooser": "llm_persona"}}}},
+    )  # fmt: skip
+    assert result.success
+    with duckdb.connect(read_only=True) as con:
+        rows = con.sql(
+            "select an.chooser, an.source, a.careless, an.explanation, an.chooser_raw from turn_1.annotations an "
+            "join annotators a using (annotator_id)"
+        ).fetchall()
+    for chooser, source, careless, explanation, raw in rows:
+        if source == "human":
+            assert chooser == "human"
+        elif careless:
+            assert chooser == "utility"  # a careless annotator does not read, persona or not
+        else:
+            assert chooser in {"llm_persona", "utility_after_llm_failed"}
+            assert (chooser == "llm_persona" and explanation) or (chooser == "utility_after_llm_failed" and raw)
+    assert any(chooser == "llm_persona" for chooser, *_ in rows)

@@ -25,10 +25,9 @@ opened_by as (
     where turn = 1
 ),
 
-written as (
+written as (  -- registered from Python: the prompts people wrote as their openings (none without a prompts stage)
     select prompt_id
-    from main.prompts
-    where annotator_id is not null
+    from written_prompts
 ),
 
 chosen as (
