@@ -45,7 +45,7 @@ from ca_assets.annotate.tasks import TaskExport
 from ca_assets.core.duckdb import DuckDB
 from ca_assets.models.generation import Generator
 from ca_assets.vocab import COUNTRIES, LANGS
-from ca_assets_tests.support.conversation_run import SMALL_PROTOCOL, export_tasks, materialize_conversations
+from ca_assets_tests.support.conversation_run import SMALL_PROTOCOL, materialize_conversations
 from ca_assets_tests.support.generation_run import SMALL_SAMPLING
 from ca_assets_tests.support.local_server import SERVED_MODEL, free_port, llama_cpp_server, serve
 
@@ -157,8 +157,9 @@ def run_pass(data: Path, config: Path, annotators: int, turns: int) -> dict:
     }  # fmt: skip
 
 
-def ingest(data: Path) -> tuple[int, int, int]:
-    """The app's files through the pipeline until nothing new arrives: (refreshes, results kept, quarantined)."""
+def ingest(data: Path, generator: Generator) -> tuple[int, int, int]:
+    """The app's files through the pipeline until nothing new arrives: (refreshes, results kept, quarantined). The
+    pipeline samples with the app's generator, so it finds the sets people saw (their ids name the backend)."""
     duckdb = DuckDB(data_dir=str(data))
     refreshes, files = 0, set()
     while True:
@@ -167,8 +168,7 @@ def ingest(data: Path) -> tuple[int, int, int]:
         if now == files:
             break
         files = now
-        assert materialize_conversations(duckdb, Generator(), protocol=PROTOCOL).success
-        export_tasks(duckdb)
+        assert materialize_conversations(duckdb, generator, protocol=PROTOCOL, export=True).success
         refreshes += 1
     with duckdb.connect(read_only=True) as con:
         counts = con.sql(
@@ -202,28 +202,28 @@ def main() -> None:
     parser.add_argument("--annotators", type=int, default=50)
     parser.add_argument("--turns", type=int, default=4)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, llama_cpp_server() as base_url:
         live_data, cached_data = Path(folder) / "live" / "data", Path(folder) / "cached" / "data"
+        # One generator for the pipeline and the app: a set's id names its backend, so the pipeline finds the
+        # very sets people saw only when it samples as the app does.
+        generator = {"backend": "openai", "base_url": base_url, "model": SERVED_MODEL, "structured_output": "json_object_schema"}
         started = time.perf_counter()
         duckdb = DuckDB(data_dir=str(live_data))
-        assert materialize_conversations(duckdb, Generator(), protocol=PROTOCOL).success
-        export_tasks(duckdb)
+        assert materialize_conversations(duckdb, Generator(**generator), protocol=PROTOCOL, export=True).success
         setup = time.perf_counter() - started
         shutil.copytree(live_data, cached_data, symlinks=True)
         results = {}
-        with llama_cpp_server() as base_url:
-            config = Path(folder) / "run_config.yaml"
-            generator = {"backend": "openai", "base_url": base_url, "model": SERVED_MODEL, "structured_output": "json_object_schema"}
-            config.write_text(yaml.safe_dump({"resources": {"sampling": {"config": SMALL_SAMPLING.model_dump()},
-                                                            "generator": {"config": generator}}}))  # fmt: skip
-            results["live"] = run_pass(live_data, config, args.annotators, args.turns)
-            _row("live", results["live"], header=True)  # at once: the passes take minutes
-            shutil.rmtree(cached_data / "cache" / "generation", ignore_errors=True)
-            shutil.copytree(live_data / "cache" / "generation", cached_data / "cache" / "generation")
-            results["cached"] = run_pass(cached_data, config, args.annotators, args.turns)
-            _row("cached", results["cached"])
+        config = Path(folder) / "run_config.yaml"
+        config.write_text(yaml.safe_dump({"resources": {"sampling": {"config": SMALL_SAMPLING.model_dump()},
+                                                        "generator": {"config": generator}}}))  # fmt: skip
+        results["live"] = run_pass(live_data, config, args.annotators, args.turns)
+        _row("live", results["live"], header=True)  # at once: the passes take minutes
+        shutil.rmtree(cached_data / "cache" / "generation", ignore_errors=True)
+        shutil.copytree(live_data / "cache" / "generation", cached_data / "cache" / "generation")
+        results["cached"] = run_pass(cached_data, config, args.annotators, args.turns)
+        _row("cached", results["cached"])
         started = time.perf_counter()
-        refreshes, kept, quarantined = ingest(live_data)
+        refreshes, kept, quarantined = ingest(live_data, Generator(**generator))
         ingest_seconds = time.perf_counter() - started
     print(f"\nLive annotation under load: {args.annotators} annotators at once, {args.turns} turns each, on loopback")
     print(hardware())
