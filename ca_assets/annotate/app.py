@@ -199,8 +199,8 @@ class AnnotateApp:
                 (annotator["study_id"], annotator["lang"]),
             )
         }
-        samplers = self.tasks.samplers(annotator["lang"])
-        return min(samplers, key=lambda s: (used.get(s, 0), stable_id(annotator["annotator_id"], self._started(annotator), s)))
+        samplers, started = self.tasks.samplers(annotator["lang"]), self._started(annotator)  # one query, not one per sampler
+        return min(samplers, key=lambda s: (used.get(s, 0), stable_id(annotator["annotator_id"], started, s)))
 
     def _current_check(self, annotator):
         """An attention check after each finished conversation: the one pending, or a new one if one is due and an

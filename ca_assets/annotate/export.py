@@ -26,8 +26,7 @@ from ca_assets.defs.prompts.prompt_bank import OPENINGS_DIR
 INBOX = "inbox"
 PREFIX = "live-"
 OPENINGS_ROWS = """
-select conversation_id as key_a, annotator_id, lang, sampler, opening as text, started_at as submitted_at,
-    opening_exported_in as exported_in
+select conversation_id as key_a, annotator_id, lang, sampler, opening as text, opening_exported_in as exported_in
 from conversations
 where opening is not null
 """
